@@ -1,0 +1,46 @@
+"""The exercise catalogue: one package per exercise, each exposing ``EXERCISE``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from exercises.base import Exercise
+
+# The names are the public contract of ../shared/spec/exercises.md: add, never rename.
+CATALOGUE = (
+    "mse_grad",
+    "linreg_grad",
+    "softmax_ce_grad",
+    "rnn_bptt",
+    "chain_rule_grad",
+    "mlp_grad",
+    "deep_linear_grad",
+)
+
+
+class UnknownExercise(KeyError):
+    """No exercise of that name is in the catalogue."""
+
+
+def _load() -> dict[str, Exercise]:
+    loaded = {}
+    for name in CATALOGUE:
+        try:
+            module = import_module(f"exercises.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"exercises.{name}":
+                raise
+            continue
+        loaded[name] = module.EXERCISE
+    return loaded
+
+
+EXERCISES: dict[str, Exercise] = _load()
+
+
+def get_exercise(name: str) -> Exercise:
+    """The exercise called ``name``; raises UnknownExercise with the known names."""
+    try:
+        return EXERCISES[name]
+    except KeyError:
+        raise UnknownExercise(f"unknown exercise '{name}'; known: {', '.join(EXERCISES)}") from None

@@ -1,0 +1,132 @@
+"""What an exercise is: arguments, loss, reference gradient, cases and a bank of mistakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import numpy as np
+
+from grader.finite_diff import loss_gradient
+from grader.sandbox.harness import Slot, extract
+
+Returns = Literal["array", "tuple", "dict"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the student's function: named inputs in parameter order."""
+
+    name: str
+    inputs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A wrong gradient students often write, and the hint it deserves.
+
+    ``gradient`` takes the exercise's arguments and returns an answer shaped like the
+    reference's (it may return the wrong shape when that is the mistake).
+    """
+
+    name: str
+    hint: str
+    gradient: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise of the catalogue.
+
+    ``wrt`` names the inputs the gradient is taken with respect to, in the order the answer
+    lists them; ``returns`` says how the answer is packed: one array, a tuple (or list) in
+    ``wrt`` order, or a dict keyed by the names in ``wrt``. An input that is a list of arrays
+    gets a list of gradients. Without ``gradient`` the reference comes from finite
+    differences of ``loss``, so an exercise can be written as a loss and a case generator.
+    """
+
+    name: str
+    title: str
+    statement: str
+    params: tuple[str, ...]
+    wrt: tuple[str, ...]
+    returns: Returns
+    loss: Callable[..., float]
+    generate_cases: Callable[[np.random.Generator], list[Case]]
+    public_cases: tuple[Case, ...] = ()
+    gradient: Callable[..., Any] | None = None
+    mistakes: tuple[Mistake, ...] = field(default=())
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}({', '.join(self.params)})"
+
+    def hidden_cases(self, seed: int) -> list[Case]:
+        """The hidden suite for ``seed``: the same seed always gives the same cases."""
+        cases = self.generate_cases(np.random.default_rng(seed))
+        names = [case.name for case in cases]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: case names repeat: {names}")
+        return cases
+
+    def slots(self, case: Case) -> list[Slot]:
+        """Where each gradient array sits in an answer, with its label and expected shape."""
+        slots = []
+        for index, name in enumerate(self.wrt):
+            head: tuple[str | int, ...] = {"array": (), "tuple": (index,), "dict": (name,)}[self.returns]
+            value = case.inputs[name]
+            if isinstance(value, list):
+                for j, part in enumerate(value):
+                    slots.append(Slot(f"d{name}[{j}]", head + (j,), tuple(np.shape(part))))
+            else:
+                slots.append(Slot(f"d{name}", head, tuple(np.shape(value))))
+        return slots
+
+    def reference_answer(self, case: Case) -> Any:
+        """The true gradient, packed as a student should return it."""
+        if self.gradient is not None:
+            return self.gradient(**fresh_inputs(case.inputs))
+        return self.pack(loss_gradient(self.loss, case.inputs, self.wrt))
+
+    def reference(self, case: Case) -> list[np.ndarray]:
+        """The true gradient as one float64 array per slot."""
+        return self.flatten(self.reference_answer(case), case)
+
+    def evaluate(self, function: Callable[..., Any], case: Case) -> list[np.ndarray]:
+        """A trusted function's answer (a named mistake's, say) as one float64 array per slot."""
+        with np.errstate(all="ignore"):
+            return self.flatten(function(**fresh_inputs(case.inputs)), case)
+
+    def numerical_reference(self, case: Case) -> list[np.ndarray]:
+        """The gradient by finite differences of the loss, one array per slot."""
+        return self.flatten(self.pack(loss_gradient(self.loss, case.inputs, self.wrt)), case)
+
+    def pack(self, grads: dict[str, Any]) -> Any:
+        """Pack gradients keyed by input name the way ``returns`` says."""
+        if self.returns == "array":
+            return grads[self.wrt[0]]
+        if self.returns == "tuple":
+            return tuple(grads[name] for name in self.wrt)
+        return {name: grads[name] for name in self.wrt}
+
+    def flatten(self, answer: Any, case: Case) -> list[np.ndarray]:
+        """Trusted answers (references, mistakes) as float64 arrays, one per slot."""
+        return [np.asarray(extract(answer, slot.path), dtype=np.float64) for slot in self.slots(case)]
+
+    def loss_value(self, case: Case) -> float:
+        return float(self.loss(**fresh_inputs(case.inputs)))
+
+
+def fresh_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """Copies of the inputs, so a reference or mistake can never change a case."""
+    return {
+        name: [part.copy() for part in value] if isinstance(value, list)
+        else value.copy() if isinstance(value, np.ndarray) else value
+        for name, value in inputs.items()
+    }
+
+
+def read_statement(module_file: str) -> str:
+    """The statement.md that sits beside an exercise's module."""
+    return (Path(module_file).parent / "statement.md").read_text(encoding="utf-8")

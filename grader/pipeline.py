@@ -1,0 +1,138 @@
+"""Grade a submission: run it in the jail on the hidden cases, compare, explain.
+
+Imports neither Flask nor Celery; the worker and the command line both call ``grade``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from exercises import get_exercise
+from exercises.base import Case, Exercise
+from grader.compare import compare
+from grader.feedback import describe
+from grader.report import CaseReport, GradeReport, SampleReport
+from grader.sandbox import default_runner
+from grader.sandbox.jail import JailResult, Runner
+from grader.sandbox.limits import DEFAULT_LIMITS, Limits
+from grader.sandbox.protocol import CaseRun, Job, JobCase
+from grader.tolerances import tolerance_for
+
+MiB = 1024 * 1024
+
+
+def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runner | None = None,
+          limits: Limits | None = None) -> GradeReport:
+    """Grade ``source`` against the exercise's hidden suite for ``seed``.
+
+    The score is the fraction of hidden cases passed. The public sample cases run too and
+    are reported apart, with their values, since those are public.
+    """
+    exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
+    limits = limits or DEFAULT_LIMITS
+    hidden = exercise.hidden_cases(seed)
+    samples = list(exercise.public_cases)
+    job = Job(source, exercise.name, exercise.params,
+              [JobCase(c.name, c.inputs, exercise.slots(c)) for c in samples + hidden])
+    run = (runner or default_runner()).run(job, limits)
+    runs = {case.name: case for case in run.reply.cases}
+    error = submission_error(exercise, run, limits)
+    tol = tolerance_for(exercise.name)
+
+    case_reports = [judge_case(exercise, case, runs.get(case.name), tol, error) for case in hidden]
+    sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
+    error = error or common_failure(case_reports)
+    passed_count = sum(report.passed for report in case_reports)
+    score = passed_count / len(case_reports) if case_reports else 0.0
+    hints = list(dict.fromkeys(r.hint for r in case_reports + sample_reports if r.hint))
+    return GradeReport(
+        exercise=exercise.name, score=score, passed=error is None and passed_count == len(case_reports),
+        cases=case_reports, error=error, hints=hints,
+        samples=sample_reports, output=(run.stdout + run.stderr), seed=seed,
+    )
+
+
+def judge_case(exercise: Exercise, case: Case, run: CaseRun | None, tol: Any, error: str | None) -> CaseReport:
+    if run is None:
+        reason = error or "the submission stopped before this case"
+        return CaseReport(case.name, False, f"Not run: {reason}", kind="not_run")
+    if run.status == "exception":
+        last = (run.traceback or run.exception or "").strip().splitlines()[-1:] or ["an exception"]
+        return CaseReport(case.name, False, f"Raised {last[0]}", kind="exception", traceback=run.traceback)
+    references = exercise.reference(case)
+    comparisons = [compare(slot.label, answer, ref, tol)
+                   for slot, answer, ref in zip(exercise.slots(case), run.answers, references)]
+    if all(c.right for c in comparisons):
+        return CaseReport(case.name, True, "Right")
+    message, hint = describe(exercise, case, run.answers, references, comparisons, tol)
+    kind = next(c.status for c in comparisons if not c.right)
+    return CaseReport(case.name, False, message, kind="structure" if kind == "unreadable" else kind, hint=hint)
+
+
+def judge_sample(exercise: Exercise, case: Case, run: CaseRun | None, tol: Any,
+                 error: str | None) -> SampleReport:
+    """A sample case reported with its inputs, expected and received values."""
+    report = judge_case(exercise, case, run, tol, error)
+    got = [a.tolist() if isinstance(a, np.ndarray) else None for a in run.answers] if run and run.answers else None
+    return SampleReport(
+        name=case.name, passed=report.passed, message=report.message, hint=report.hint,
+        inputs={k: to_plain(v) for k, v in case.inputs.items()},
+        expected=[r.tolist() for r in exercise.reference(case)], got=got,
+    )
+
+
+def submission_error(exercise: Exercise, run: JailResult, limits: Limits) -> str | None:
+    """A one-line message when the submission as a whole could not be graded."""
+    load = run.reply.load_error
+    if load is not None:
+        return load_error_message(exercise, load)
+    if any(case.exception == "MemoryError" for case in run.reply.cases):
+        return f"Memory limit: the submission tried to use more than {limits.memory_bytes // MiB} MiB"
+    return {
+        "timeout": f"Time limit: the submission ran for more than {limits.wall_seconds:g} s",
+        "cpu": f"CPU time limit: the submission used more than {limits.cpu_seconds:g} s of CPU",
+        "output": f"Too much output: the submission printed more than {limits.output_bytes // 1024} KiB",
+        "signal": f"The submission crashed (killed by {run.signal_name})",
+        "exited": "The submission exited before answering every case (os._exit or a crash?)",
+        "protocol": f"The submission's answers could not be read: {run.detail}",
+    }.get(run.status)
+
+
+def load_error_message(exercise: Exercise, load: dict[str, Any]) -> str:
+    kind, params = load.get("kind"), ", ".join(exercise.params)
+    if kind == "syntax":
+        where = f" (line {load.get('line')}, column {load.get('column')})" if load.get("line") else ""
+        return f"SyntaxError: {load.get('message')}{where}"
+    if kind == "missing":
+        return f"No function named '{exercise.name}' is defined; define {exercise.signature}"
+    if kind == "not_callable":
+        return f"'{exercise.name}' is defined but is a {load.get('got')}, not a function"
+    if kind == "signature":
+        return f"'{exercise.name}' must take the parameters ({params}); yours is {load.get('got')}"
+    if kind == "exception":
+        last = str(load.get("traceback") or load.get("exception")).strip().splitlines()[-1:]
+        return f"The code raised an exception while loading: {last[0] if last else load.get('exception')}"
+    return "The submission could not be loaded"
+
+
+def common_failure(cases: list[CaseReport]) -> str | None:
+    """When every case raised, or answered no numbers, for one reason, say it once at the top."""
+    if not cases or any(c.kind not in ("exception", "structure") for c in cases):
+        return None
+    (message, count), = Counter(c.message for c in cases).most_common(1)
+    if count < len(cases):
+        return None
+    if cases[0].kind == "exception":
+        return f"Every case {message[0].lower()}{message[1:]}"
+    return f"The answers are not arrays of numbers: {message}"
+
+
+def to_plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value

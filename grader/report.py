@@ -1,0 +1,52 @@
+"""The result of grading one submission, as the CLI, the worker and the web show it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class CaseReport:
+    """The verdict on one case; ``message`` never holds a hidden case's expected values.
+
+    kind: "right", "values" (numbers wrong), "shape", "nonfinite", "structure" (not an
+    array where one belongs), "exception" or "not_run".
+    """
+
+    name: str
+    passed: bool
+    message: str
+    kind: str = "right"
+    hint: str | None = None
+    traceback: str | None = None
+
+
+@dataclass
+class SampleReport:
+    """A public sample case: its inputs and expected answer may be shown."""
+
+    name: str
+    passed: bool
+    message: str
+    inputs: dict[str, Any]
+    expected: Any
+    got: Any
+    hint: str | None = None
+
+
+@dataclass
+class GradeReport:
+    exercise: str
+    score: float
+    passed: bool
+    cases: list[CaseReport]
+    error: str | None = None
+    hints: list[str] = field(default_factory=list)
+    samples: list[SampleReport] = field(default_factory=list)
+    output: str = ""
+    seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``gradegrad grade --json`` object of the contract (and a few added fields)."""
+        return asdict(self)

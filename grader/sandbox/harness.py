@@ -1,0 +1,214 @@
+"""The code that runs inside the jail: load the submission, call it on each case, send arrays back.
+
+This module imports only numpy and the standard library, and it holds no expected values:
+it receives a case's inputs and answers with plain float64 ``.npy`` arrays over the job
+channel. The grader validates and compares them outside the jail, so nothing the
+submission does here can decide a verdict.
+
+The channel is a stream of blobs, each a 4-byte big-endian length and its bytes. A JSON
+blob may announce ``arrays`` more blobs, each one ``.npy`` file.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import io
+import json
+import linecache
+import os
+import struct
+import sys
+import traceback
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+SUBMISSION_FILENAME = "submission.py"
+TRACEBACK_CHARS = 2000
+NUMERIC_KINDS = "fiu"
+
+
+class Slot(NamedTuple):
+    """One gradient array of an answer: its label, where it sits, its expected shape."""
+
+    label: str
+    path: tuple[str | int, ...]
+    shape: tuple[int, ...]
+
+
+class Unreadable(Exception):
+    """An answer that does not hold an array where one is expected; ``args[0]`` is a JSON-able dict."""
+
+
+def extract(answer: Any, path: tuple[str | int, ...]) -> Any:
+    """Follow ``path`` (dict keys and sequence indices) into an answer."""
+    value = answer
+    for step in path:
+        if isinstance(step, str):
+            if not isinstance(value, dict):
+                raise Unreadable({"problem": "container", "expected": "dict", "got": _type_name(value)})
+            if step not in value:
+                raise Unreadable({"problem": "key", "key": step})
+            value = value[step]
+        else:
+            if not isinstance(value, (tuple, list, np.ndarray)) or np.ndim(value) == 0:
+                raise Unreadable({"problem": "container", "expected": "sequence", "got": _type_name(value)})
+            if len(value) <= step:
+                raise Unreadable({"problem": "length", "length": len(value), "index": step})
+            value = value[step]
+    return value
+
+
+def encode_blob(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+def encode_json(obj: dict[str, Any], arrays: list[bytes] = ()) -> bytes:
+    """A JSON blob followed by the ``.npy`` blobs it announces."""
+    head = dict(obj, arrays=len(arrays))
+    return encode_blob(json.dumps(head).encode()) + b"".join(encode_blob(a) for a in arrays)
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array, dtype="<f8"), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def decode_job(job: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Split a job into its JSON header and its input arrays (written by the grader)."""
+    (size,) = struct.unpack(">I", job[:4])
+    header = json.loads(job[4 : 4 + size])
+    arrays = np.load(io.BytesIO(job[4 + size :]), allow_pickle=False)
+    return header, {key: arrays[key] for key in arrays.files}
+
+
+def case_arguments(case: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[Any]:
+    """Rebuild one case's positional arguments, fresh for each call."""
+    args = []
+    for arg in case["args"]:
+        key = f"{case['index']}.{arg['name']}"
+        if arg["kind"] == "float":
+            args.append(float(arrays[key]))
+        elif arg["kind"] == "list":
+            args.append([arrays[f"{key}.{j}"].copy() for j in range(arg["length"])])
+        else:
+            args.append(arrays[key].copy())
+    return args
+
+
+def run_job(job: bytes, send: Callable[[bytes], None]) -> None:
+    """Grade nothing: load the submission and send back what it answers on each case."""
+    header, arrays = decode_job(job)
+    function, problem = load_function(header["source"], header["function"], header["params"])
+    if problem is not None:
+        send(encode_json({"type": "error", **problem}))
+        return
+    send(encode_json({"type": "loaded"}))
+    for case in header["cases"]:
+        send(run_case(function, case, arrays))
+    send(encode_json({"type": "done"}))
+
+
+def load_function(source: str, name: str, params: list[str]) -> tuple[Callable[..., Any] | None, dict[str, Any] | None]:
+    """Execute the submission and find its function, or describe why that failed."""
+    try:
+        code = compile(source, SUBMISSION_FILENAME, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return None, {"kind": "syntax", "message": str(exc.msg), "line": exc.lineno, "column": exc.offset}
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return None, {"kind": "syntax", "message": f"{type(exc).__name__}: {exc}"[:200], "line": None, "column": None}
+    linecache.cache[SUBMISSION_FILENAME] = (len(source), None, source.splitlines(True), SUBMISSION_FILENAME)
+    namespace: dict[str, Any] = {"__name__": "submission", "__builtins__": builtins}
+    try:
+        exec(code, namespace)
+    except BaseException as exc:  # the student's failure is data, whatever it raised
+        return None, {"kind": "exception", "phase": "load", **describe_exception(exc)}
+    function = namespace.get(name)
+    if function is None:
+        return None, {"kind": "missing"}
+    if not callable(function):
+        return None, {"kind": "not_callable", "got": _type_name(function)}
+    try:
+        inspect.signature(function).bind(*params)
+    except TypeError:
+        return None, {"kind": "signature", "got": _signature(function)}
+    except ValueError:
+        pass  # builtins without a signature: calling them will tell
+    return function, None
+
+
+def run_case(function: Callable[..., Any], case: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
+    """Call the function on one case and encode its answer slot by slot."""
+    try:
+        with np.errstate(all="ignore"):
+            answer = function(*case_arguments(case, arrays))
+    except BaseException as exc:  # the student's failure is data, whatever it raised
+        return encode_json({"type": "case", "name": case["name"], "status": "exception", **describe_exception(exc)})
+    slots, blobs = [], []
+    for path in case["paths"]:
+        try:
+            value = np.asarray(extract(answer, tuple(path)))
+            if value.dtype.kind not in NUMERIC_KINDS:
+                raise Unreadable({"problem": "not_numeric", "got": str(value.dtype)})
+            blobs.append(npy_bytes(value))
+            slots.append({"array": len(blobs) - 1})
+        except Unreadable as exc:
+            slots.append(exc.args[0])
+        except BaseException as exc:  # a lying __array__, __len__ or __getitem__
+            slots.append({"problem": "unconvertible", "got": type(exc).__name__})
+    return encode_json({"type": "case", "name": case["name"], "status": "ok", "slots": slots}, blobs)
+
+
+def describe_exception(exc: BaseException) -> dict[str, Any]:
+    """The exception's type and the traceback lines of the student's own frames only."""
+    try:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == SUBMISSION_FILENAME]
+        lines = traceback.format_list(frames)
+        lines += traceback.format_exception_only(type(exc), exc)
+        text = "Traceback (most recent call last):\n" + "".join(lines) if frames else "".join(lines)
+    except BaseException:
+        text = "an exception that could not be described"
+    return {"exception": _type_name_of(type(exc)), "traceback": text[-TRACEBACK_CHARS:]}
+
+
+def _signature(function: Callable[..., Any]) -> str:
+    try:
+        return f"{getattr(function, '__name__', '?')}{inspect.signature(function)}"[:200]
+    except (TypeError, ValueError):
+        return "?"
+
+
+def _type_name(value: Any) -> str:
+    return _type_name_of(type(value))
+
+
+def _type_name_of(kind: type) -> str:
+    try:
+        return str(kind.__name__)[:60]
+    except BaseException:
+        return "?"
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def main() -> None:
+    """Entry point of a fresh interpreter: the job on stdin, the channel's fd in argv."""
+    job = sys.stdin.buffer.read()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    channel = int(sys.argv[1])
+    run_job(job, lambda blob: write_all(channel, blob))
+    os.close(channel)
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

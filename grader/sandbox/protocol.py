@@ -1,0 +1,219 @@
+"""The grader's side of the job channel: encode a job, and read back only what is valid.
+
+Everything the child sends is untrusted. Each blob is bounded in size, JSON is parsed only
+into plain types, and each array is a ``.npy`` file whose header is checked (little-endian
+float64, C order, a small number of dimensions, a declared size equal to the payload) before
+``np.load(..., allow_pickle=False)`` reads it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader.sandbox.harness import Slot
+
+MAX_JSON_BYTES = 64 * 1024
+MAX_DIMS = 8
+
+
+class ProtocolError(Exception):
+    """The child's reply on the job channel is not valid."""
+
+
+@dataclass(frozen=True)
+class JobCase:
+    name: str
+    inputs: dict[str, Any]
+    slots: list[Slot]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the jail receives: the source, the function to call, and inputs only."""
+
+    source: str
+    function: str
+    params: tuple[str, ...]
+    cases: list[JobCase]
+
+
+@dataclass
+class CaseRun:
+    """What the submission answered on one case: an array or a problem dict per slot."""
+
+    name: str
+    status: str  # "ok" or "exception"
+    answers: list[np.ndarray | dict[str, Any]] = field(default_factory=list)
+    exception: str | None = None
+    traceback: str | None = None
+
+
+@dataclass
+class ChannelReply:
+    """The decoded job channel: a load problem, or the runs of the cases that finished."""
+
+    load_error: dict[str, Any] | None = None
+    cases: list[CaseRun] = field(default_factory=list)
+    complete: bool = False
+
+
+def encode_job(job: Job) -> bytes:
+    """The job as bytes: a JSON header, then every input array in one ``.npz``."""
+    arrays: dict[str, np.ndarray] = {}
+    cases = []
+    for index, case in enumerate(job.cases):
+        args = []
+        for name in job.params:
+            value = case.inputs[name]
+            key = f"{index}.{name}"
+            if isinstance(value, list):
+                args.append({"name": name, "kind": "list", "length": len(value)})
+                for j, part in enumerate(value):
+                    arrays[f"{key}.{j}"] = np.asarray(part)
+            elif isinstance(value, np.ndarray):
+                args.append({"name": name, "kind": "array"})
+                arrays[key] = value
+            else:
+                args.append({"name": name, "kind": "float"})
+                arrays[key] = np.asarray(float(value))
+        cases.append({"index": index, "name": case.name, "args": args,
+                      "paths": [list(slot.path) for slot in case.slots]})
+    header = {"source": job.source, "function": job.function, "params": list(job.params), "cases": cases}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    head = json.dumps(header).encode()
+    return struct.pack(">I", len(head)) + head + buffer.getvalue()
+
+
+def decode_reply(data: bytes, job: Job) -> ChannelReply:
+    """Read the child's stream; a truncated stream keeps the cases that finished."""
+    reply = ChannelReply()
+    blobs = _Blobs(data)
+    first = blobs.json()
+    if first is None:
+        return reply
+    if first.get("type") == "error":
+        reply.load_error = _plain(first)
+        reply.complete = True
+        return reply
+    if first.get("type") != "loaded":
+        raise ProtocolError("the reply does not start as a reply should")
+    for case in job.cases:
+        head = blobs.json()
+        if head is None:
+            return reply
+        if head.get("type") != "case" or head.get("name") != case.name:
+            raise ProtocolError("the reply's cases are out of order")
+        arrays = [blobs.array() for _ in range(_count(head.get("arrays")))]
+        if any(a is None for a in arrays):
+            return reply
+        reply.cases.append(_case_run(head, arrays, len(case.slots)))
+    last = blobs.json()
+    reply.complete = last is not None and last.get("type") == "done"
+    return reply
+
+
+def _case_run(head: dict[str, Any], arrays: list[np.ndarray], n_slots: int) -> CaseRun:
+    if head.get("status") == "exception":
+        return CaseRun(head["name"], "exception", exception=_text(head.get("exception"), 60),
+                       traceback=_text(head.get("traceback"), 4000))
+    slots = head.get("slots")
+    if not isinstance(slots, list) or len(slots) != n_slots:
+        raise ProtocolError("the reply names the wrong number of answers")
+    answers: list[np.ndarray | dict[str, Any]] = []
+    for slot in slots:
+        if isinstance(slot, dict) and "array" in slot:
+            index = slot["array"]
+            if not isinstance(index, int) or not 0 <= index < len(arrays):
+                raise ProtocolError("the reply points at an array it did not send")
+            answers.append(arrays[index])
+        elif isinstance(slot, dict):
+            answers.append(_plain(slot))
+        else:
+            raise ProtocolError("the reply's answer is neither an array nor a problem")
+    return CaseRun(head["name"], "ok", answers=answers)
+
+
+class _Blobs:
+    """Length-prefixed blobs read from a byte string; None where the stream ends early."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.offset = data, 0
+
+    def next(self, limit: int) -> bytes | None:
+        if self.offset + 4 > len(self.data):
+            return None
+        (size,) = struct.unpack(">I", self.data[self.offset : self.offset + 4])
+        if size > limit:
+            raise ProtocolError(f"a reply blob of {size} bytes is over its limit")
+        end = self.offset + 4 + size
+        if end > len(self.data):
+            return None
+        blob, self.offset = self.data[self.offset + 4 : end], end
+        return blob
+
+    def json(self) -> dict[str, Any] | None:
+        blob = self.next(MAX_JSON_BYTES)
+        if blob is None:
+            return None
+        try:
+            value = json.loads(blob)
+        except (ValueError, RecursionError) as exc:
+            raise ProtocolError("a reply blob is not JSON") from exc
+        if not isinstance(value, dict):
+            raise ProtocolError("a reply blob is not a JSON object")
+        return value
+
+    def array(self) -> np.ndarray | None:
+        blob = self.next(len(self.data))
+        return None if blob is None else read_npy(blob)
+
+
+def read_npy(blob: bytes) -> np.ndarray:
+    """A float64 array from untrusted ``.npy`` bytes, checked before it is loaded."""
+    stream = io.BytesIO(blob)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream, max_header_size=1024)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream, max_header_size=1024)
+        else:
+            raise ProtocolError(f"unsupported .npy version {version}")
+    except (ValueError, SyntaxError, struct.error) as exc:
+        raise ProtocolError(f"an answer is not a valid .npy file: {exc}") from exc
+    if dtype != np.dtype("<f8") or fortran or len(shape) > MAX_DIMS:
+        raise ProtocolError("an answer array is not a C-ordered float64 array")
+    if any(not isinstance(n, int) or n < 0 for n in shape):
+        raise ProtocolError("an answer array has an invalid shape")
+    declared = 8 * int(np.prod(shape, dtype=np.int64))
+    if declared != len(blob) - stream.tell():
+        raise ProtocolError("an answer array's size does not match its header")
+    return np.load(io.BytesIO(blob), allow_pickle=False)
+
+
+def _count(value: Any) -> int:
+    if not isinstance(value, int) or not 0 <= value <= 4096:
+        raise ProtocolError("the reply announces an impossible number of arrays")
+    return value
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return None if value is None else str(value)[:limit]
+
+
+def _plain(value: dict[str, Any]) -> dict[str, Any]:
+    """A problem dict with only short strings, ints and None as values."""
+    out: dict[str, Any] = {}
+    for key, item in list(value.items())[:16]:
+        if isinstance(item, bool) or item is None or isinstance(item, int):
+            out[str(key)[:40]] = item
+        else:
+            out[str(key)[:40]] = str(item)[:4000]
+    return out
