@@ -55,6 +55,12 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
     )
 
 
+def error_report(exercise: Exercise, seed: int, error: str) -> GradeReport:
+    """A report for a submission that could not even be run, every hidden case not run."""
+    cases = [CaseReport(c.name, False, f"Not run: {error}", kind="not_run") for c in exercise.hidden_cases(seed)]
+    return GradeReport(exercise=exercise.name, score=0.0, passed=False, cases=cases, error=error, seed=seed)
+
+
 def judge_case(exercise: Exercise, case: Case, run: CaseRun | None, tol: Any, error: str | None) -> CaseReport:
     if run is None:
         reason = error or "the submission stopped before this case"
@@ -76,11 +82,13 @@ def judge_sample(exercise: Exercise, case: Case, run: CaseRun | None, tol: Any,
                  error: str | None) -> SampleReport:
     """A sample case reported with its inputs, expected and received values."""
     report = judge_case(exercise, case, run, tol, error)
-    got = [a.tolist() if isinstance(a, np.ndarray) else None for a in run.answers] if run and run.answers else None
+    labels = [slot.label for slot in exercise.slots(case)]
+    answers = run.answers if run else []
     return SampleReport(
         name=case.name, passed=report.passed, message=report.message, hint=report.hint,
         inputs={k: to_plain(v) for k, v in case.inputs.items()},
-        expected=[r.tolist() for r in exercise.reference(case)], got=got,
+        expected={label: r.tolist() for label, r in zip(labels, exercise.reference(case))},
+        got={label: a.tolist() if isinstance(a, np.ndarray) else None for label, a in zip(labels, answers)},
     )
 
 

@@ -30,8 +30,8 @@ class SampleReport:
     passed: bool
     message: str
     inputs: dict[str, Any]
-    expected: Any
-    got: Any
+    expected: dict[str, Any]
+    got: dict[str, Any]
     hint: str | None = None
 
 
