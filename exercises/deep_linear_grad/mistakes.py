@@ -1,0 +1,52 @@
+"""Wrong gradients students write for deep_linear_grad, each with its hint."""
+
+import numpy as np
+
+from exercises.base import Mistake
+from exercises.deep_linear_grad.reference import backward, gradient, output_gradient
+
+
+def _sum_not_mean(x, y, w1, w2, w3):
+    return backward(x, output_gradient(x, y, w1, w2, w3) * len(y), w1, w2, w3)
+
+
+def _no_two(x, y, w1, w2, w3):
+    return backward(x, output_gradient(x, y, w1, w2, w3) / 2.0, w1, w2, w3)
+
+
+def _flipped(x, y, w1, w2, w3):
+    return backward(x, -output_gradient(x, y, w1, w2, w3), w1, w2, w3)
+
+
+def _gradient_of_one(x, y, w1, w2, w3):
+    return backward(x, np.ones(len(y)), w1, w2, w3)
+
+
+def _skipped_w3(x, y, w1, w2, w3):
+    # dw3 does not involve w3, so replacing w3 by ones drops it from dw1 and dw2 only
+    return backward(x, output_gradient(x, y, w1, w2, w3), w1, w2, np.ones_like(w3))
+
+
+def _transposed_dw2(x, y, w1, w2, w3):
+    dw1, dw2, dw3 = gradient(x, y, w1, w2, w3)
+    return dw1, dw2.T, dw3
+
+
+MISTAKES = (
+    Mistake("missing 1/n",
+            "The loss is a mean over the n samples: the gradient on y_hat is 2 (y_hat - y) / n, with the 1/n.",
+            _sum_not_mean),
+    Mistake("missing factor 2",
+            "The square (y_i - y_hat_i)^2 brings down a factor of 2 into the gradient on y_hat.", _no_two),
+    Mistake("flipped sign",
+            "Check the sign: dL/dy_hat is 2 (y_hat - y) / n, prediction minus target.", _flipped),
+    Mistake("a gradient of 1 on y_hat",
+            "Start back-propagation from dL/dy_hat = 2 (y_hat - y) / n, not from a vector of ones: "
+            "'a gradient of 1' is only the illustration's assumption.", _gradient_of_one),
+    Mistake("forgot the chain through w3",
+            "y_hat multiplies x w1 w2 by w3, so the gradients of w2 and w1 must carry w3: "
+            "the gradient on x w1 w2 is the outer product of dL/dy_hat with w3.", _skipped_w3),
+    Mistake("dw2 transposed",
+            "dw2 must have the shape of w2, (d1, d2): it is (x w1)^T times the gradient on x w1 w2, in that order.",
+            _transposed_dw2),
+)
