@@ -1,0 +1,141 @@
+"""chain_rule_grad graded end to end: the true derivative passes in many forms, the printed typo fails."""
+
+from textwrap import dedent
+
+import numpy as np
+import pytest
+
+from exercises import get_exercise
+from grader.pipeline import grade
+
+EXERCISE = get_exercise("chain_rule_grad")
+SEED = 4
+
+VECTORISED = """
+    import numpy as np
+
+    def chain_rule_grad(x):
+        u = x**2 + np.exp(x**2)
+        du = 2 * x + 2 * x * np.exp(x**2)
+        return du / (2 * np.sqrt(u)) - np.sin(u) * du
+"""
+
+CORRECT = {
+    "vectorised": VECTORISED,
+    "np.vectorize over math": """
+        import math
+        import numpy as np
+
+        def _scalar(v):
+            u = v * v + math.exp(v * v)
+            du = 2 * v * (1 + math.exp(v * v))
+            return du * (0.5 / math.sqrt(u) - math.sin(u))
+
+        def chain_rule_grad(x):
+            return np.vectorize(_scalar, otypes=[float])(x)
+    """,
+    "loop over x.flat into empty_like": """
+        import math
+        import numpy as np
+
+        def chain_rule_grad(x):
+            out = np.empty_like(x)
+            for i, v in enumerate(x.flat):
+                e = math.exp(v ** 2)
+                u = v ** 2 + e
+                out.flat[i] = (v + v * e) / math.sqrt(u) - math.sin(u) * (2 * v + 2 * v * e)
+            return out
+    """,
+    "complex-step derivative": """
+        import numpy as np
+
+        def chain_rule_grad(x):
+            h = 1e-30
+            z = x + 1j * h
+            u = z**2 + np.exp(z**2)
+            return np.imag(np.sqrt(u) + np.cos(u)) / h
+    """,
+    "float32 result": """
+        import numpy as np
+
+        def chain_rule_grad(x):
+            s = x * x
+            u = s + np.exp(s)
+            return (2 * x * (1 + np.exp(s)) * (0.5 / np.sqrt(u) - np.sin(u))).astype(np.float32)
+    """,
+}
+
+WRONG = {
+    "the printed derivative": ("""
+        import numpy as np
+
+        def chain_rule_grad(x):
+            return (2*x + 2*x*np.exp(x**2)) / (2*np.sqrt(x + np.exp(x**2))) \\
+                - np.sin(x**2 + np.exp(x**2)) * (2*x + np.exp(x**2)*2*x)
+    """, "printed typo in the denominator"),
+    "exp(x^2) differentiated as exp(x^2)": (VECTORISED.replace("2 * x * np.exp(x**2)", "np.exp(x**2)"),
+                                             "forgot the inner 2x of exp(x^2)"),
+    "+sin": (VECTORISED.replace("- np.sin(u)", "+ np.sin(u)"), "sign of cos'"),
+}
+
+
+def hint_of(mistake_name: str) -> str:
+    return next(m.hint for m in EXERCISE.mistakes if m.name == mistake_name)
+
+
+def leaked_expected_values(report, seed: int) -> list[str]:
+    """Expected values of the failing hidden cases that appear, formatted, in any message or hint."""
+    cases = {case.name: case for case in EXERCISE.hidden_cases(seed)}
+    text = " ".join([c.message for c in report.cases] + report.hints + [report.error or ""])
+    leaks = []
+    for case_report in (c for c in report.cases if not c.passed):
+        for value in (v for ref in EXERCISE.reference(cases[case_report.name]) for v in ref.ravel()):
+            for shown in (repr(float(value)), f"{value:.3g}", f"{value:.4g}"):
+                if sum(ch.isdigit() for ch in shown) >= 3 and shown in text:
+                    leaks.append(shown)
+    return leaks
+
+
+@pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
+def test_correct_implementation_passes(source):
+    report = grade(dedent(source), "chain_rule_grad", seed=SEED)
+    assert report.error is None
+    assert (report.score, report.passed) == (1.0, True)
+
+
+@pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
+def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
+    report = grade(dedent(source), "chain_rule_grad", seed=SEED)
+    assert not report.passed
+    assert hint_of(mistake) in report.hints
+    assert leaked_expected_values(report, SEED) == []
+
+
+def test_zero_d_input_gets_a_zero_d_reference():
+    (case,) = [c for c in EXERCISE.hidden_cases(SEED) if c.name == "0-d input"]
+    assert case.inputs["x"].shape == ()
+    assert EXERCISE.reference(case)[0].shape == ()
+
+
+def test_zero_d_answer_to_a_zero_d_input_is_accepted():
+    report = grade(dedent(VECTORISED), "chain_rule_grad", seed=SEED)
+    assert {c.name: c.passed for c in report.cases}["0-d input"]
+
+
+def test_shape_one_answer_to_a_zero_d_input_is_rejected_with_a_shape_message():
+    source = VECTORISED.replace("return du", "return np.atleast_1d(du").replace("* du\n", "* du)\n")
+    report = grade(dedent(source), "chain_rule_grad", seed=SEED)
+    by_name = {c.name: c for c in report.cases}
+    zero_d = by_name["0-d input"]
+    assert not zero_d.passed and zero_d.kind == "shape"
+    assert "'dx' has the wrong shape: got (1,), expected a scalar, shape ()" in zero_d.message
+    assert sum(not c.passed for c in report.cases) == 1
+
+
+def test_reference_is_the_true_derivative_not_the_printed_one():
+    x = np.array([0.7])
+    (typo,) = (m for m in EXERCISE.mistakes if m.name == "printed typo in the denominator")
+    h = 1e-6
+    central = (EXERCISE.loss(x=x + h) - EXERCISE.loss(x=x - h)) / (2 * h)
+    assert EXERCISE.gradient(x=x)[0] == pytest.approx(central, rel=1e-7)
+    assert typo.gradient(x)[0] != pytest.approx(central, rel=1e-3)
