@@ -1,0 +1,232 @@
+"""The fork server: a fresh interpreter, with an empty environment, that imports numpy once and forks sealed children.
+
+It is started by exec, never forked from a grader, so it holds no expected value, secret or
+socket of the grader: only numpy, this package's jail code and the control socket. It never
+sees a job either; the grader writes each job straight into the child's pipe. One sealed
+child is always prepared ahead, so the next submission finds its jail already built.
+
+Control messages (JSON over a SOCK_SEQPACKET socket) from the grader: ``{"op": "run",
+"wall": s}``, answered with the child's id and layers plus its four pipe ends (job, channel,
+stdout, stderr); ``{"op": "finish"}``, answered once the child is dead with its wait status
+and CPU time. End of file on the socket stops the server and every child it made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import stat
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy  # noqa: F401  imported once here so every child starts with it
+
+from grader.sandbox.layers import make_reachable
+from grader.sandbox.sealed import JailConfig, keeper
+
+READY_SECONDS = 10.0
+BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking
+MAX_MESSAGE = 65536
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Child:
+    keeper_pid: int
+    workdir: str
+    grader_ends: list[int]
+    report_fd: int
+    jail_pid: int | None = None
+    layers: list[str] | None = None
+    status: dict[str, float] | None = None
+    closed: bool = False
+    buffer: bytes = b""
+    deadline: float = field(default=float("inf"))
+
+    def read_report(self, until: str, timeout: float) -> bool:
+        """Read report lines until ``until`` has been heard of; False on a timeout or a dead child."""
+        end = time.monotonic() + timeout
+        while getattr(self, until) is None:
+            remaining = end - time.monotonic()
+            if self.closed or remaining <= 0 or not select.select([self.report_fd], [], [], remaining)[0]:
+                return False
+            data = os.read(self.report_fd, 4096)
+            if not data:
+                self.closed = True
+                continue
+            self.buffer += data
+            *lines, self.buffer = self.buffer.split(b"\n")
+            for line in lines:
+                message = json.loads(line)
+                if "pid" in message:
+                    self.jail_pid = message["pid"]
+                elif "layers" in message:
+                    self.layers = message["layers"]
+                elif "status" in message:
+                    self.status = message
+        return True
+
+
+def read_only_paths() -> tuple[str, ...]:
+    """The interpreter, its standard library and installed packages, and system libraries.
+
+    The project's checkout stays out, even though an editable install puts it on sys.path; a
+    virtualenv inside the checkout is let in, but nothing else under it.
+    """
+    prefix = Path(sys.prefix).resolve()
+    candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path, "/usr/lib", "/lib", "/lib64",
+                  "/usr/lib64", "/usr/local/lib"]
+    allowed = []
+    for candidate in candidates:
+        path = Path(candidate).resolve()
+        if not path.exists() or PROJECT_ROOT == path or path in PROJECT_ROOT.parents:
+            continue
+        if PROJECT_ROOT in path.parents and path != prefix and prefix not in path.parents:
+            continue
+        allowed.append(str(path))
+    return tuple(dict.fromkeys(allowed))
+
+
+class Server:
+    def __init__(self, control: socket.socket, root: str, uid: int | None, gid: int | None) -> None:
+        self.control, self.root = control, root
+        self.config = JailConfig(uid, gid, read_only_paths())
+        if uid is not None:
+            make_reachable(self.config.read_only)
+        self.spare: Child | None = None
+        self.running: Child | None = None
+
+    def serve(self) -> None:
+        try:
+            self.spare = self.prepare()
+            if not self.spare.read_report("layers", READY_SECONDS):
+                self.control.send(json.dumps({"error": "the first sealed child did not get ready"}).encode())
+                return
+            self.control.send(json.dumps({"layers": self.spare.layers}).encode())
+            while self.step():
+                pass
+        finally:
+            for child in (self.spare, self.running):
+                if child is not None:
+                    self.end(child)
+
+    def step(self) -> bool:
+        """Answer one message, or enforce the backstop; False when the grader has gone."""
+        timeout = None
+        if self.running is not None:
+            timeout = max(0.0, self.running.deadline - time.monotonic())
+        if not select.select([self.control], [], [], timeout)[0]:
+            if self.running is not None:
+                self.kill(self.running)
+            return True
+        data = self.control.recv(MAX_MESSAGE)
+        if not data:
+            return False
+        message = json.loads(data)
+        if message["op"] == "run":
+            self.hand_out(float(message["wall"]))
+        elif message["op"] == "finish":
+            self.finish()
+        return True
+
+    def hand_out(self, wall: float) -> None:
+        child = self.spare
+        if child is None or not child.read_report("layers", READY_SECONDS) or child.layers is None:
+            if child is not None:
+                self.end(child)
+            self.spare = self.prepare()
+            self.control.send(json.dumps({"error": "no sealed child became ready"}).encode())
+            return
+        child.deadline = time.monotonic() + wall + BACKSTOP_SECONDS
+        socket.send_fds(self.control, [json.dumps({"layers": child.layers}).encode()], child.grader_ends)
+        for fd in child.grader_ends:
+            os.close(fd)
+        child.grader_ends = []
+        self.running, self.spare = child, None
+        self.spare = self.prepare()
+
+    def finish(self) -> None:
+        child, self.running = self.running, None
+        if child is None:
+            self.control.send(json.dumps({"error": "no child is running"}).encode())
+            return
+        self.kill(child)
+        child.read_report("status", READY_SECONDS)
+        status = child.status or {"status": signal.SIGKILL, "cpu": 0.0}
+        self.control.send(json.dumps({"status": int(status["status"]), "cpu": float(status["cpu"])}).encode())
+        self.end(child)
+
+    def prepare(self) -> Child:
+        """Fork the keeper of the next sealed child; it gets ready while the server goes on."""
+        job_r, job_w = os.pipe()
+        channel_r, channel_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        report_r, report_w = os.pipe()
+        workdir = tempfile.mkdtemp(prefix="job-", dir=self.root)
+        if self.config.uid is not None:
+            os.chown(workdir, self.config.uid, self.config.gid)
+        server_pid = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            keeper([job_r, out_w, err_w, channel_w, report_w], workdir, self.config, server_pid)
+        for fd in (job_r, channel_w, out_w, err_w, report_w):
+            os.close(fd)
+        return Child(pid, workdir, [job_w, channel_r, out_r, err_r], report_r)
+
+    def kill(self, child: Child) -> None:
+        child.read_report("jail_pid", READY_SECONDS)
+        if child.jail_pid is not None:
+            try:
+                os.killpg(child.jail_pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        child.deadline = float("inf")
+
+    def end(self, child: Child) -> None:
+        """Kill a child's processes, reap its keeper, close its pipes and remove its directory."""
+        os.kill(child.keeper_pid, signal.SIGKILL)
+        if child.jail_pid is not None and child.status is None:
+            try:
+                os.killpg(child.jail_pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        os.waitpid(child.keeper_pid, 0)
+        for fd in child.grader_ends + [child.report_fd]:
+            os.close(fd)
+        remove_tree(child.workdir)
+
+
+def remove_tree(path: str) -> None:
+    """Remove a child's directory, even where the submission took its own permissions away.
+
+    Only a non-root server needs to give them back; symbolic links are never followed.
+    """
+    if os.geteuid() != 0:
+        os.chmod(path, stat.S_IRWXU)
+        for top, dirs, _ in os.walk(path, onerror=lambda _exc: None):
+            for name in dirs:
+                inner = os.path.join(top, name)
+                if not os.path.islink(inner):
+                    os.chmod(inner, stat.S_IRWXU)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def main() -> None:
+    """Entry point: ``python -I -m grader.sandbox.forkserver CONTROL_FD ROOT [UID GID]``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C meant for the grader; it ends us by closing the socket
+    control = socket.socket(fileno=int(sys.argv[1]))
+    uid = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    gid = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    Server(control, sys.argv[2], uid, gid).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The kernel-level layers a jailed child stacks before student code runs, each reporting whether it applied.
+
+Each function returns the names of the layers it applied (an empty list when the kernel or
+the container refused), so a result can say exactly which walls stood around a submission.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import socket
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_REC, _MS_PRIVATE = 0x2, 0x4, 0x8, 0x1000, 0x4000, 0x40000
+_PR_SET_PDEATHSIG = 1
+_CAP_VERSION_3 = 0x20080522
+_MAX_FD = 2**31 - 1  # closerange becomes one close_range() call, whatever the fd limit
+
+NAMESPACES = {"ns-mount": CLONE_NEWNS, "ns-uts": CLONE_NEWUTS, "ns-ipc": CLONE_NEWIPC,
+              "ns-pid": CLONE_NEWPID, "ns-net": CLONE_NEWNET}
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter_namespaces(as_root: bool) -> list[str]:
+    """Unshare mount, uts, ipc, pid and network namespaces (and a user namespace when not root).
+
+    As root no user namespace is made: one made by root maps to real root, so the uid drop is
+    the wall there. The pid namespace takes effect for the next child this process forks.
+    """
+    flags = sum(NAMESPACES.values())
+    names = list(NAMESPACES)
+    if not as_root:
+        flags |= CLONE_NEWUSER
+        names.append("ns-user")
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(flags) != 0:
+        return []
+    if not as_root:
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"{uid} {uid} 1")
+        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+    return names
+
+
+def seal_namespaces(names: list[str]) -> list[str]:
+    """In the first process of the new namespaces: private mounts, its own /proc, its own hostname."""
+    applied = []
+    if "ns-mount" in names and _libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) == 0:
+        if "ns-pid" in names and _libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None) == 0:
+            applied.append("private-proc")
+    if "ns-uts" in names:
+        socket.sethostname("gradegrad-sandbox")
+    return applied
+
+
+def drop_privileges(uid: int | None, gid: int | None) -> list[str]:
+    """As root, become the slot's own unprivileged uid; otherwise drop the user namespace's capabilities."""
+    if uid is not None and gid is not None:
+        os.setgroups([])
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
+        return ["uid"]
+    header = (ctypes.c_uint32 * 2)(_CAP_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    if _libc.capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+    return ["no-capabilities"]
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when its parent dies (set after any credential change, which clears it)."""
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def place_fds(targets: list[int]) -> None:
+    """Make ``targets[i]`` this process's fd ``i`` and close every other descriptor."""
+    high = [os.dup(fd) for fd in targets]
+    for index, fd in enumerate(high):
+        os.dup2(fd, index, inheritable=True)
+    os.closerange(len(targets), _MAX_FD)
+
+
+def _write(path: str, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def make_reachable(paths: tuple[str, ...]) -> list[str]:
+    """In a mount namespace of its own, let other users reach ``paths`` under a directory they cannot enter.
+
+    An interpreter installed in root's 0700 home is readable by no dropped uid. Each such
+    directory is covered, for this process and the children it forks, by a tmpfs that holds
+    only bind mounts of the allowed paths, so the rest of it stays out of sight. Returns the
+    paths made reachable; none when there is no blocking directory or no mount namespace.
+    """
+    blocked: dict[str, list[str]] = {}
+    for path in paths:
+        parts = os.path.abspath(path).split(os.sep)[1:]
+        for depth in range(1, len(parts)):
+            ancestor = os.sep + os.path.join(*parts[:depth])
+            if not os.stat(ancestor).st_mode & 0o001:
+                blocked.setdefault(ancestor, []).append(path)
+                break
+    if not blocked or _libc.unshare(CLONE_NEWNS) != 0:
+        return []
+    if _libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        return []
+    reached = []
+    for ancestor, inside in blocked.items():
+        handles = {path: os.open(path, os.O_PATH) for path in inside}
+        if _libc.mount(b"tmpfs", ancestor.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=0755,size=64k") != 0:
+            continue
+        for path, fd in handles.items():
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            if _libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, _MS_BIND | _MS_REC, None) == 0:
+                reached.append(path)
+            os.close(fd)
+    return reached

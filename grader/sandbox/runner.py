@@ -1,0 +1,166 @@
+"""The grader's side of the fork server: ``ForkServerRunner.run(job, limits) -> JailResult``.
+
+The server is a separate interpreter started by exec with an empty environment, so nothing
+the grading process holds (expected values, secrets, sockets) can reach a child. A server
+belongs to the process that started it: after a fork the new process starts its own. As
+root each server takes a slot, and the slot's own unprivileged uid runs its children.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+
+from grader.sandbox.jail import JailResult, judge_run
+from grader.sandbox.limits import Limits
+from grader.sandbox.policy import SandboxUnavailable, require_isolation
+from grader.sandbox.process import collect
+from grader.sandbox.protocol import Job, encode_job
+
+SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LC_ALL": "C.UTF-8"}
+SLOT_UID_BASE = 61000
+"""As root, slot n's children run as uid and gid SLOT_UID_BASE + n: unused by any account, and not nobody."""
+SLOTS = 256
+START_SECONDS = 30.0
+REPLY_SECONDS = 15.0
+MAX_MESSAGE = 65536
+
+
+class ForkServerRunner:
+    """Runs each job in a freshly sealed child of a per-process fork server.
+
+    One job at a time per runner (a lock serialises callers); run one runner per worker
+    process for parallel grading.
+    """
+
+    def __init__(self, slot_uid_base: int = SLOT_UID_BASE) -> None:
+        self.slot_uid_base = slot_uid_base
+        self.layers: tuple[str, ...] = ()
+        self.owner_pid = os.getpid()
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._slot: socket.socket | None = None
+        self._root: str | None = None
+
+    def run(self, job: Job, limits: Limits) -> JailResult:
+        with self._lock:
+            self._ensure_started()
+            require_isolation(self.layers)
+            reply, fds = self._ask({"op": "run", "wall": limits.wall_seconds}, expect_fds=4)
+            layers = tuple(reply["layers"])
+            job_w, channel_r, out_r, err_r = fds
+            head = json.dumps(asdict(limits)).encode()
+            payload = struct.pack(">I", len(head)) + head + encode_job(job)
+            try:
+                collected = collect(payload, job_w, channel_r, out_r, err_r, limits,
+                                    time.monotonic() + limits.wall_seconds)
+            finally:
+                for fd in (channel_r, out_r, err_r):
+                    os.close(fd)
+            ended, _ = self._ask({"op": "finish"})
+        return judge_run(job, collected, int(ended["status"]), float(ended["cpu"]), limits, layers)
+
+    def start(self) -> tuple[str, ...]:
+        """Start the server if it is not running; returns the layers its children apply."""
+        with self._lock:
+            self._ensure_started()
+            return self.layers
+
+    def close(self) -> None:
+        """Stop the server and its children (only from the process that started it)."""
+        if os.getpid() != self.owner_pid:
+            return
+        if self._control is not None:
+            self._control.close()
+        if self._process is not None:
+            try:
+                self._process.wait(timeout=REPLY_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if self._slot is not None:
+            self._slot.close()
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+        self._process = self._control = self._slot = self._root = None
+
+    def _ensure_started(self) -> None:
+        if os.getpid() != self.owner_pid:
+            raise SandboxUnavailable("this runner belongs to another process; use grader.sandbox.default_runner()")
+        if self._process is not None and self._process.poll() is None:
+            return
+        self.close()
+        self._root = tempfile.mkdtemp(prefix="gradegrad-sandbox-")
+        args = [sys.executable, "-I", "-m", "grader.sandbox.forkserver"]
+        if os.geteuid() == 0:
+            self._slot, slot = take_slot()
+            os.chmod(self._root, 0o711)  # the slot's uid must reach its own directory inside
+            args_tail = [str(self.slot_uid_base + slot)] * 2
+        else:
+            args_tail = []
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self._process = subprocess.Popen(
+                args + [str(theirs.fileno()), self._root] + args_tail, env=SERVER_ENV, cwd="/",
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=[theirs.fileno()],
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        self._control = ours
+        try:
+            hello, _ = self._ask(None, timeout=START_SECONDS)
+        except SandboxUnavailable:
+            self.close()
+            raise
+        self.layers = tuple(hello["layers"])
+
+    def _ask(self, message: dict[str, object] | None, expect_fds: int = 0,
+             timeout: float = REPLY_SECONDS) -> tuple[dict[str, object], list[int]]:
+        """Send a message (if any) and read the server's answer, with the descriptors it carries."""
+        assert self._control is not None
+        try:
+            if message is not None:
+                self._control.send(json.dumps(message).encode())
+            self._control.settimeout(timeout)
+            data, fds, _, _ = socket.recv_fds(self._control, MAX_MESSAGE, max(expect_fds, 1))
+        except OSError as exc:
+            self._stop_broken()
+            raise SandboxUnavailable(f"the sandbox server stopped answering: {exc}") from exc
+        if not data:
+            self._stop_broken()
+            raise SandboxUnavailable("the sandbox server has stopped")
+        reply = json.loads(data)
+        if "error" in reply or len(fds) != expect_fds:
+            for fd in fds:
+                os.close(fd)
+            raise SandboxUnavailable(f"the sandbox server refused: {reply.get('error', 'wrong descriptors')}")
+        return reply, fds
+
+    def _stop_broken(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+        self.close()
+
+
+def take_slot() -> tuple[socket.socket, int]:
+    """Hold the first free slot on this host: an abstract socket name, released when the process ends."""
+    for slot in range(SLOTS):
+        holder = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            holder.bind(f"\0gradegrad-sandbox-slot-{slot}")
+        except OSError:
+            holder.close()
+            continue
+        return holder, slot
+    raise SandboxUnavailable(f"all {SLOTS} sandbox slots on this host are taken")

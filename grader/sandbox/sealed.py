@@ -1,0 +1,99 @@
+"""The two processes the fork server makes per submission: a keeper, and the sealed jail it waits for.
+
+The keeper enters new namespaces, forks the jail (PID 1 of the new pid namespace when there
+is one), and reports the jail's pid, then its wait status and CPU time, on the report pipe.
+The jail stacks its layers, says which ones stand, and only then waits for a job, so the
+set-up is done before a submission arrives. Its descriptors are fixed: 0 the job, 1 and 2
+the captured output, 3 the job channel, 4 the report pipe (closed before student code runs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import struct
+import sys
+from dataclasses import dataclass
+
+from grader.sandbox import harness, landlock, layers, seccomp_filter
+from grader.sandbox.limits import Limits
+from grader.sandbox.process import apply_rlimits
+
+JOB_FD, CHANNEL_FD, REPORT_FD = 0, 3, 4
+SETUP_FAILED = 70
+
+
+@dataclass(frozen=True)
+class JailConfig:
+    """What the server tells each child: whom to become and what it may read."""
+
+    uid: int | None
+    gid: int | None
+    read_only: tuple[str, ...]
+
+
+def report(fd: int, **message: object) -> None:
+    """One line on the report pipe; short enough to be written atomically."""
+    os.write(fd, json.dumps(message).encode() + b"\n")
+
+
+def keeper(fds: list[int], workdir: str, config: JailConfig, server_pid: int) -> None:
+    """Runs in the server's child; never returns."""
+    code = SETUP_FAILED
+    try:
+        layers.place_fds(fds)
+        names = layers.enter_namespaces(as_root=config.uid is not None)
+        layers.die_with_parent()
+        if os.getppid() != server_pid:
+            os._exit(SETUP_FAILED)
+        pid = os.fork()
+        if pid == 0:
+            jail(names, workdir, config)
+        for fd in (JOB_FD, 1, 2, CHANNEL_FD):
+            os.close(fd)
+        report(REPORT_FD, pid=pid)
+        _, status, usage = os.wait4(pid, 0)
+        report(REPORT_FD, status=status, cpu=usage.ru_utime + usage.ru_stime)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
+    """Seal this process, report its layers, then run the one job it will ever get; never returns."""
+    try:
+        os.setsid()
+        applied = ["session"] + namespaces + layers.seal_namespaces(namespaces)
+        os.chdir(workdir)
+        os.environ.update(HOME=workdir, TMPDIR=workdir)
+        applied += layers.drop_privileges(config.uid, config.gid)
+        layers.die_with_parent()
+        applied.append("closed-fds")
+        applied += landlock.restrict(list(config.read_only) + ["/dev/urandom", "/dev/zero"],
+                                     [workdir, "/dev/null"])
+        applied += seccomp_filter.install(os.getpid())
+        applied.append("rlimits")
+        report(REPORT_FD, layers=applied)
+        os.close(REPORT_FD)
+        job = _read_all(JOB_FD)
+        (size,) = struct.unpack(">I", job[:4])
+        limits = Limits(**json.loads(job[4 : 4 + size]))
+        apply_rlimits(limits)
+        resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    except BaseException as exc:
+        os.write(2, f"the sandbox could not be set up: {type(exc).__name__}: {exc}\n".encode())
+        os._exit(SETUP_FAILED)
+    try:
+        harness.run_job(job[4 + size :], lambda blob: harness.write_all(CHANNEL_FD, blob))
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
