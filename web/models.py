@@ -1,0 +1,163 @@
+"""The service's tables: users and tokens, published exercises, submissions and their results."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("student", "instructor")
+STATUSES = ("queued", "running", "graded", "error")
+
+
+def utcnow() -> datetime:
+    """Naive UTC: SQLite drops time zones, so every stored time is naive UTC on both databases."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="student")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == "instructor"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r} {self.role}>"
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is stored, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} of user {self.user_id}>"
+
+
+class CourseExercise(Base):
+    """A catalogue exercise as published in the course: when, how often, what students see.
+
+    late_penalty_per_day: the fraction of the score lost per started day late; None refuses
+    late submissions. max_attempts and per_hour: None means no limit.
+    """
+
+    __tablename__ = "course_exercises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    visible: Mapped[bool] = mapped_column(Boolean, default=True)
+    opens_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    due_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    late_penalty_per_day: Mapped[Optional[float]] = mapped_column(Float, default=0.1)
+    max_attempts: Mapped[Optional[int]] = mapped_column(Integer)
+    per_hour: Mapped[Optional[int]] = mapped_column(Integer, default=30)
+    show_hidden_results: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __repr__(self) -> str:
+        return f"<CourseExercise {self.id} {self.name!r}>"
+
+
+class Submission(Base):
+    """One attempt: the source, the seed of its hidden suite, and where grading stands.
+
+    status: queued -> running -> graded (whatever the score, a student's failure included)
+    or error (the grader itself failed). task_id names the Celery task that holds the row.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        Index("ix_submissions_user_exercise", "user_id", "exercise_id"),
+        Index("ix_submissions_status_queued_at", "status", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("course_exercises.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255), default="submission.py")
+    source: Mapped[str] = mapped_column(Text)
+    seed: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    queue: Mapped[str] = mapped_column(String(16), default="live")
+    task_id: Mapped[Optional[str]] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    graded_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    score: Mapped[Optional[float]] = mapped_column(Float)
+    passed: Mapped[Optional[bool]] = mapped_column(Boolean)
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    report: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+
+    user: Mapped[User] = relationship()
+    exercise: Mapped[CourseExercise] = relationship()
+    cases: Mapped[list[CaseResult]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="CaseResult.position")
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.id} {self.status} score={self.score}>"
+
+
+class CaseResult(Base):
+    """The verdict on one hidden case, with the hint and the named mistake it matched."""
+
+    __tablename__ = "case_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    hint: Mapped[Optional[str]] = mapped_column(Text)
+    mistake: Mapped[Optional[str]] = mapped_column(String(120))
+    traceback: Mapped[Optional[str]] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship(back_populates="cases")
+
+    def __repr__(self) -> str:
+        return f"<CaseResult {self.submission_id}/{self.position} passed={self.passed}>"
+
+
+class Regrade(Base):
+    """The audit of one regrade: who asked, when, and the score before and after."""
+
+    __tablename__ = "regrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    old_score: Mapped[Optional[float]] = mapped_column(Float)
+    old_passed: Mapped[Optional[bool]] = mapped_column(Boolean)
+    new_score: Mapped[Optional[float]] = mapped_column(Float)
+    new_passed: Mapped[Optional[bool]] = mapped_column(Boolean)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+    def __repr__(self) -> str:
+        return f"<Regrade {self.id} of submission {self.submission_id}: {self.old_score} -> {self.new_score}>"

@@ -1,0 +1,6 @@
+"""The Celery app the worker runs: ``celery -A worker.celery_app worker``."""
+
+from web import create_app
+
+flask_app = create_app()
+celery_app = flask_app.extensions["celery"]

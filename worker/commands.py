@@ -1,0 +1,45 @@
+"""``gradegrad worker`` and ``gradegrad beat``: a grading worker, and the scheduler of the lost-work sweep."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import click
+
+from worker.queue import LIVE, REGRADE
+
+
+@click.command("worker")
+@click.option("--queues", "-Q", default=f"{LIVE},{REGRADE}", show_default=True,
+              help=f"Queues to consume: '{LIVE}' (students submitting now), '{REGRADE}' (bulk regrades).")
+@click.option("--concurrency", "-c", type=int, default=None, help="Grading processes (default: the CPU count).")
+@click.option("--beat", is_flag=True, help="Also run the periodic sweep that re-queues lost submissions.")
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker(queues: str, concurrency: int | None, beat: bool, loglevel: str) -> None:
+    """Run a grading worker (Celery, prefork) on the configured broker."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # a grading must not spawn BLAS threads
+    from worker.celery_app import celery_app, flask_app
+
+    argv = ["worker", "--queues", queues, "--loglevel", loglevel, "--pool", "prefork",
+            "--without-gossip", "--without-mingle", "--hostname", f"{queues.replace(',', '+')}@%h.{os.getpid()}"]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    if beat:
+        argv += ["--beat", "--schedule", schedule_file(flask_app.instance_path)]
+    celery_app.worker_main(argv)
+
+
+@click.command("beat")
+@click.option("--loglevel", default="INFO", show_default=True)
+def beat(loglevel: str) -> None:
+    """Run only the scheduler of the lost-work sweep (one per deployment)."""
+    from worker.celery_app import celery_app, flask_app
+
+    celery_app.start(["beat", "--loglevel", loglevel, "--schedule", schedule_file(flask_app.instance_path)])
+
+
+def schedule_file(instance: str) -> str:
+    """Where beat keeps its schedule; the instance folder if it can be written, else a temp dir."""
+    folder = instance if os.access(instance, os.W_OK) else tempfile.gettempdir()
+    return os.path.join(folder, "celerybeat-schedule")

@@ -1,0 +1,96 @@
+"""The database side of grading: claim a queued row, store a report, find and re-queue lost work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from exercises import EXERCISES
+from web.models import CaseResult, Regrade, Submission, utcnow
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What the task needs to grade, read while it held the row."""
+
+    submission_id: int
+    exercise: str
+    source: str
+    seed: int
+
+
+def claim(session: Session, submission_id: int, task_id: str, max_attempts: int) -> Claimed | None:
+    """Mark the row running for ``task_id``; None when another delivery has it or it is done.
+
+    A queued row is claimed by one UPDATE, so two deliveries of the same task cannot both win.
+    A running row is taken back only by the same task id: a retry, or a redelivery after its
+    worker died.
+    """
+    now = utcnow()
+    won = session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id,
+               or_(Submission.status == "queued", (Submission.status == "running") & (Submission.task_id == task_id)))
+        .values(status="running", task_id=task_id, started_at=now, attempts=Submission.attempts + 1)
+    ).rowcount
+    if not won:
+        return None
+    submission = session.get(Submission, submission_id, populate_existing=True)
+    if submission.attempts > max_attempts:
+        record_failure(session, submission_id, f"Grading failed {max_attempts} times; ask your instructor")
+        return None
+    return Claimed(submission.id, submission.exercise.name, submission.source, submission.seed)
+
+
+def record_report(session: Session, submission_id: int, report: dict[str, Any]) -> None:
+    """Store a finished grading (a student's failure included) as the row's result, replacing any old one."""
+    submission = session.get(Submission, submission_id)
+    exercise = EXERCISES.get(submission.exercise.name)
+    mistakes = {m.hint: m.name for m in exercise.mistakes} if exercise else {}
+    submission.cases = [
+        CaseResult(position=i, name=c["name"], passed=c["passed"], kind=c["kind"], message=c["message"],
+                   hint=c.get("hint"), mistake=mistakes.get(c.get("hint")), traceback=c.get("traceback"))
+        for i, c in enumerate(report["cases"])
+    ]
+    submission.status, submission.graded_at = "graded", utcnow()
+    submission.score, submission.passed, submission.error = report["score"], report["passed"], report["error"]
+    submission.report = {key: report.get(key) for key in ("hints", "samples", "output")}
+    close_regrades(session, submission)
+
+
+def record_failure(session: Session, submission_id: int, message: str) -> None:
+    """The grader itself could not finish: status error, with the reason for the student."""
+    submission = session.get(Submission, submission_id)
+    submission.status, submission.graded_at = "error", utcnow()
+    submission.score, submission.passed, submission.error = 0.0, False, message
+    submission.cases = []
+    close_regrades(session, submission)
+
+
+def close_regrades(session: Session, submission: Submission) -> None:
+    open_audits = session.scalars(select(Regrade).where(
+        Regrade.submission_id == submission.id, Regrade.finished_at.is_(None)))
+    for audit in open_audits:
+        audit.new_score, audit.new_passed, audit.finished_at = submission.score, submission.passed, utcnow()
+
+
+def lost_submissions(session: Session, requeue_after: float, running_after: float,
+                     now: datetime | None = None) -> list[Submission]:
+    """Rows whose task has vanished: queued too long, or running longer than any task may run.
+
+    Each is marked queued again with a fresh queued_at, so the next sweep leaves it alone
+    for another ``requeue_after`` seconds; a duplicate delivery is harmless, since claim()
+    lets one through.
+    """
+    now = now or utcnow()
+    rows = list(session.scalars(select(Submission).where(or_(
+        (Submission.status == "queued") & (Submission.queued_at < now - timedelta(seconds=requeue_after)),
+        (Submission.status == "running") & (Submission.started_at < now - timedelta(seconds=running_after)),
+    )).with_for_update(skip_locked=True)))
+    for row in rows:
+        row.status, row.queued_at, row.task_id = "queued", now, None
+    return rows

@@ -1,0 +1,67 @@
+"""The Celery app of a Flask app: broker, the live and regrade queues, reliability settings, the sweep."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+from kombu import Exchange, Queue
+
+LIVE, REGRADE = "live", "regrade"
+GRADE_TASK = "worker.tasks.grade_submission"
+SWEEP_TASK = "worker.tasks.requeue_lost"
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Build the Celery app from the Flask config; tasks run inside the Flask app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask, include=["worker.tasks"])
+    celery.config_from_object(celery_config(app.config))
+    if app.config["BROKER_URL"].startswith("sqla+"):
+        use_sqlalchemy_polling(float(app.config["BROKER_POLL_SECONDS"]))
+    app.extensions["celery"] = celery
+    return celery
+
+
+def celery_config(config: dict[str, Any]) -> dict[str, Any]:
+    settings = {
+        "broker_url": config["BROKER_URL"],
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,  # results live in the database, not in a result backend
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        # A task is acknowledged after it ran, one at a time per process: a worker that dies
+        # mid-grading leaves its message to be delivered again.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_soft_time_limit": config["TASK_SOFT_TIME_LIMIT"],
+        "task_time_limit": config["TASK_TIME_LIMIT"],
+        "task_default_queue": LIVE,
+        # Each queue has its own exchange and key, or Celery routes both through the default one.
+        "task_queues": tuple(Queue(name, Exchange(name, type="direct"), routing_key=name) for name in (LIVE, REGRADE)),
+        "task_routes": {SWEEP_TASK: {"queue": LIVE}},
+        "beat_schedule": {"requeue-lost": {"task": SWEEP_TASK, "schedule": float(config["SWEEP_EVERY_SECONDS"])}},
+        "worker_hijack_root_logger": False,
+    }
+    settings.update(config.get("CELERY") or {})
+    return settings
+
+
+def use_sqlalchemy_polling(seconds: float) -> None:
+    """Set kombu's SQLAlchemy transport poll interval on the class: as a transport option it reaches
+    create_engine() and raises TypeError."""
+    from kombu.transport import sqlalchemy
+
+    sqlalchemy.Transport.polling_interval = seconds
+
+
+def send_grading(celery: Celery, submission_id: int, queue: str) -> str:
+    """Queue the grading of a committed submission; returns the task id."""
+    return celery.send_task(GRADE_TASK, args=[submission_id], queue=queue).id

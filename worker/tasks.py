@@ -1,0 +1,61 @@
+"""The Celery tasks: grade one submission by id, and re-queue submissions whose task was lost."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from exercises import UnknownExercise, get_exercise
+from grader.pipeline import grade
+from web.db import session_factory, session_scope
+from web.models import Submission
+from worker.grading import claim, lost_submissions, record_failure, record_report
+from worker.queue import send_grading
+
+# Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, ConnectionError)
+
+
+@shared_task(bind=True, autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=1, retry_backoff_max=30,
+             max_retries=8, acks_late=True)
+def grade_submission(self, submission_id: int) -> str:
+    """Grade the row ``submission_id`` once: a redelivered or duplicate task finds it taken or done."""
+    factory = session_factory(current_app)
+    with session_scope(factory) as session:
+        claimed = claim(session, submission_id, self.request.id, current_app.config["MAX_GRADING_ATTEMPTS"])
+    if claimed is None:
+        return "skipped"
+    try:
+        report = grade(claimed.source, get_exercise(claimed.exercise), claimed.seed).to_dict()
+    except UnknownExercise:
+        return store_failure(submission_id, f"The exercise '{claimed.exercise}' is no longer in the catalogue")
+    except SoftTimeLimitExceeded:
+        return store_failure(submission_id, "Grading took too long and was stopped; try again later")
+    with session_scope(factory) as session:
+        record_report(session, submission_id, report)
+    return "graded"
+
+
+def store_failure(submission_id: int, message: str) -> str:
+    with session_scope(session_factory(current_app)) as session:
+        record_failure(session, submission_id, message)
+    return "error"
+
+
+@shared_task(autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=1, max_retries=3)
+def requeue_lost() -> list[int]:
+    """The periodic sweep: queue again every submission whose task vanished (broker restart, killed worker)."""
+    config = current_app.config
+    with session_scope(session_factory(current_app)) as session:
+        lost = lost_submissions(session, config["REQUEUE_AFTER_SECONDS"], config["TASK_TIME_LIMIT"] + 30)
+        found = [(row.id, row.queue) for row in lost]
+    celery = current_app.extensions["celery"]
+    for submission_id, queue in found:
+        task_id = send_grading(celery, submission_id, queue)
+        with session_scope(session_factory(current_app)) as session:
+            session.get_one(Submission, submission_id).task_id = task_id
+    return [submission_id for submission_id, _ in found]
