@@ -13,7 +13,18 @@ from rich.table import Table
 
 # Commands that pull in heavy or optional parts (Flask, Celery, an HTTP client) are imported
 # only when called, so `gradegrad grade` starts fast. Name -> "module:attribute".
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "db": "web.commands:db",
+    "create-user": "web.commands:create_user",
+    "import-roster": "web.commands:import_roster",
+    "serve": "web.commands:serve",
+    "worker": "worker.commands:worker",
+    "beat": "worker.commands:beat",
+    "login": "grader.client:login",
+    "submit": "grader.client:submit",
+    "status": "grader.client:status",
+    "history": "grader.client:history",
+}
 
 
 class LazyGroup(click.Group):

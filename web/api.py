@@ -1,0 +1,98 @@
+"""Blueprint "api": the JSON API under /api/v1, authenticated by ``Authorization: Bearer TOKEN``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from web.auth import authenticate, csrf, issue_token, user_for_token
+from web.db import get_session
+from web.errors import error_response
+from web.openapi import openapi_document
+from web.submissions import Refused, find_published, history, publish_catalogue, result_dict, submit, \
+    visible_submission
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # token-authenticated, no cookies: CSRF cannot apply
+PUBLIC = {"api.openapi", "api.create_token"}
+
+
+@bp.before_request
+def require_token() -> Any:
+    if request.endpoint in PUBLIC:
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        return error_response(401, "Missing or invalid API token: send 'Authorization: Bearer TOKEN'")
+    get_session().commit()  # keep the token's last_used_at
+    g.api_user = user
+    return None
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.post("/tokens")
+def create_token() -> Any:
+    body = request.get_json(silent=True) or {}
+    user = authenticate(get_session(), str(body.get("username", "")), str(body.get("password", "")))
+    if user is None:
+        return error_response(401, "Wrong username or password")
+    token = issue_token(get_session(), user)
+    get_session().commit()
+    return jsonify(token=token, username=user.username, role=user.role), 201
+
+
+@bp.get("/exercises")
+def exercises() -> Response:
+    from exercises import EXERCISES
+
+    rows = [row for row in publish_catalogue(get_session()) if row.visible or g.api_user.is_instructor]
+    return jsonify([{"name": row.name, "title": EXERCISES[row.name].title, "signature": EXERCISES[row.name].signature,
+                     "opens_at": iso(row.opens_at), "due_at": iso(row.due_at)} for row in rows])
+
+
+@bp.post("/submissions")
+def create_submission() -> Any:
+    name, filename, data = submission_payload()
+    published = find_published(get_session(), name, g.api_user) if name else None
+    if published is None:
+        return error_response(404 if name else 400, f"Unknown exercise '{name}'" if name else "Say which 'exercise'")
+    try:
+        submission = submit(get_session(), g.api_user, published, filename, data)
+    except Refused as exc:
+        return error_response(exc.status, exc.message)
+    return jsonify(result_dict(submission, g.api_user)), 202
+
+
+@bp.get("/submissions/<int:submission_id>")
+def submission_status(submission_id: int) -> Any:
+    submission = visible_submission(get_session(), g.api_user, submission_id)
+    if submission is None:
+        return error_response(404, f"No submission {submission_id}")
+    return jsonify(result_dict(submission, g.api_user))
+
+
+@bp.get("/submissions")
+def own_history() -> Response:
+    return jsonify([result_dict(s, g.api_user) for s in history(get_session(), g.api_user)])
+
+
+def submission_payload() -> tuple[str, str, bytes]:
+    """(exercise, filename, bytes) from a JSON body or a multipart form with a file."""
+    if request.is_json:
+        body = request.get_json(silent=True) or {}
+        source = body.get("source")
+        data = source.encode("utf-8") if isinstance(source, str) else b""
+        return str(body.get("exercise") or ""), str(body.get("filename") or "submission.py"), data
+    upload = request.files.get("file")
+    data = upload.read() if upload else request.form.get("source", "").encode("utf-8")
+    return request.form.get("exercise", ""), (upload.filename if upload else None) or "submission.py", data
+
+
+def iso(value: Any) -> str | None:
+    return value.isoformat() + "Z" if value else None

@@ -1,0 +1,100 @@
+"""Passwords (argon2), API tokens (stored as SHA-256), sign-in and the role checks."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from web.models import ROLES, ApiToken, User, utcnow
+
+hasher = PasswordHasher()
+login_manager = LoginManager()
+login_manager.login_view = "student.login"
+login_manager.login_message = "Please sign in first."
+csrf = CSRFProtect()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    from web.db import get_session
+
+    return get_session().get(User, int(user_id))
+
+
+def create_user(session: Session, username: str, role: str, password: str | None = None) -> tuple[User, str]:
+    """Add a user with ``password`` (or a generated one); returns the user and the password."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not username or len(username) > 80 or username.strip() != username:
+        raise ValueError("a username is 1 to 80 characters with no surrounding spaces")
+    if session.scalar(select(User).where(User.username == username)):
+        raise ValueError(f"user '{username}' already exists")
+    password = password or secrets.token_urlsafe(9)
+    user = User(username=username, role=role, password_hash=hasher.hash(password))
+    session.add(user)
+    session.flush()
+    return user, password
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user if the password is right, else None (the same answer for an unknown name)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        hasher.hash(password)  # spend the same time as a real check, so names can't be probed
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def issue_token(session: Session, user: User) -> str:
+    """A new API token for ``user``; only its hash is kept, so it is shown once."""
+    token = "gg_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token)))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if row is None:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def instructor_required(view: F) -> F:
+    """Let only a signed-in instructor through; a student gets 404, as if the page were not there."""
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_instructor:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

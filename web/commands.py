@@ -1,0 +1,85 @@
+"""Admin commands: ``gradegrad db upgrade``, ``create-user``, ``import-roster`` and ``serve``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group("db")
+def db() -> None:
+    """Manage the database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or migrate it to the latest schema."""
+    from web import create_app
+    from web.db import session_factory, session_scope
+    from web.migrate import upgrade
+    from web.submissions import publish_catalogue
+
+    app = create_app()
+    upgrade(app.config["DATABASE_URL"])
+    with app.app_context(), session_scope(session_factory(app)) as session:
+        published = publish_catalogue(session)
+    click.echo(f"Database is up to date ({len(published)} exercises published).")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["student", "instructor"]), default="student", show_default=True)
+@click.option("--password", help="The password (default: a generated one, printed).")
+@click.option("--token", is_flag=True, help="Also issue an API token, printed on the last line.")
+@click.option("--if-missing", is_flag=True, help="Do nothing, successfully, if the user exists.")
+def create_user(username: str, role: str, password: str | None, token: bool, if_missing: bool) -> None:
+    """Create a user who can sign in to the web pages and the API."""
+    from sqlalchemy import select
+
+    from web import auth, create_app
+    from web.db import session_factory, session_scope
+    from web.models import User
+
+    app = create_app()
+    with session_scope(session_factory(app)) as session:
+        if if_missing and session.scalar(select(User).where(User.username == username)):
+            click.echo(f"{username} already exists")
+            return
+        try:
+            user, password = auth.create_user(session, username, role, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"created {role} {username} with password {password}")
+        if token:
+            click.echo(auth.issue_token(session, user))
+
+
+@click.command("import-roster")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_roster(path: Path) -> None:
+    """Add the users of a CSV roster (header: username[,role][,password]) and print new passwords."""
+    from web import create_app
+    from web.db import session_factory, session_scope
+    from web.roster import import_roster as add_roster
+
+    app = create_app()
+    with session_scope(session_factory(app)) as session:
+        try:
+            lines = add_roster(session, path.read_text(encoding="utf-8-sig"))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    for line in lines:
+        click.echo(f"{line.username},{line.role},{line.password or '(already existed, unchanged)'}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--web-workers", default=2, type=int, show_default=True, help="gunicorn worker processes.")
+@click.option("--concurrency", default=2, type=int, show_default=True, help="Grading processes for live submissions.")
+def serve(host: str, port: int, web_workers: int, concurrency: int) -> None:
+    """Run the web server (gunicorn) with a live worker, a regrade worker and the sweep, together."""
+    from web.serve import run_all
+
+    run_all(host, port, web_workers, concurrency)

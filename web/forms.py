@@ -1,0 +1,41 @@
+"""The web forms (Flask-WTF, so every POST carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, PasswordField, StringField, \
+    TextAreaField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+class SubmitForm(FlaskForm):
+    source = TextAreaField("Your code")
+    file = FileField("…or upload a .py file or a notebook",
+                     validators=[FileAllowed(["py", "ipynb"], "Upload a .py file or an .ipynb notebook")])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: just the CSRF token."""
+
+
+class SettingsForm(FlaskForm):
+    visible = BooleanField("Visible to students")
+    opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    due_at = DateTimeLocalField("Due (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    accept_late = BooleanField("Accept late submissions")
+    late_penalty_per_day = FloatField("Late penalty per started day (0 to 1)",
+                                      validators=[Optional(), NumberRange(0, 1)])
+    max_attempts = IntegerField("Attempts allowed (empty: no limit)", validators=[Optional(), NumberRange(1)])
+    per_hour = IntegerField("Submissions per hour (empty: no limit)", validators=[Optional(), NumberRange(1)])
+    show_hidden_results = BooleanField("Show students the verdict of each hidden case")
+
+
+class RosterForm(FlaskForm):
+    file = FileField("Roster CSV (header: username[,role][,password])",
+                     validators=[FileAllowed(["csv", "txt"], "Upload a .csv file")])

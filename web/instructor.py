@@ -1,0 +1,112 @@
+"""Blueprint "instructor": the dashboard, per-exercise statistics, any submission, regrades, gradebook, roster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from web.auth import instructor_required
+from web.db import get_session
+from web.forms import ActionForm, RosterForm, SettingsForm
+from web.plots import score_histogram, submissions_over_time
+from web.regrades import regrade_exercise, regrade_submission
+from web.roster import import_roster
+from web.settings import apply_settings, settings_form
+from web.stats import best_scores, exercise_stats, gradebook_csv, students, unnamed_failures
+from web.submissions import exercise_of, find_published, publish_catalogue, result_dict, visible_submission
+
+bp = Blueprint("instructor", __name__, url_prefix="/instructor")
+SVG = "image/svg+xml"
+
+
+@bp.get("/")
+@instructor_required
+def dashboard() -> str:
+    session = get_session()
+    exercises = publish_catalogue(session)
+    return render_template("instructor/dashboard.html", exercises=exercises, students=students(session),
+                           best=best_scores(session), stats=[exercise_stats(session, e) for e in exercises])
+
+
+@bp.get("/exercises/<name>")
+@instructor_required
+def exercise(name: str) -> str:
+    session = get_session()
+    published = find_published(session, name, current_user) or abort(404)
+    return render_template("instructor/exercise.html", published=published, exercise=exercise_of(published),
+                           stats=exercise_stats(session, published), failures=unnamed_failures(session, published),
+                           form=settings_form(published), action=ActionForm())
+
+
+@bp.post("/exercises/<name>")
+@instructor_required
+def save_settings(name: str) -> Any:
+    published = find_published(get_session(), name, current_user) or abort(404)
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        flash("Check the settings: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()), "error")
+        return redirect(url_for("instructor.exercise", name=name))
+    apply_settings(published, form)
+    get_session().commit()
+    flash(f"Saved the settings of {name}.", "info")
+    return redirect(url_for("instructor.exercise", name=name))
+
+
+@bp.get("/exercises/<name>/<any(histogram, timeline):plot>.svg")
+@instructor_required
+def plot(name: str, plot: str) -> Response:
+    published = find_published(get_session(), name, current_user) or abort(404)
+    stats = exercise_stats(get_session(), published)
+    if plot == "histogram":
+        return Response(score_histogram(stats.scores, f"{name}: scores"), mimetype=SVG)
+    return Response(submissions_over_time(stats.times, f"{name}: submissions"), mimetype=SVG)
+
+
+@bp.post("/exercises/<name>/regrade")
+@instructor_required
+def regrade_all(name: str) -> Any:
+    published = find_published(get_session(), name, current_user) or abort(404)
+    if ActionForm().validate_on_submit():
+        count = regrade_exercise(get_session(), published, current_user)
+        flash(f"Queued {count} submissions of {name} for regrading.", "info")
+    return redirect(url_for("instructor.exercise", name=name))
+
+
+@bp.get("/submissions/<int:submission_id>")
+@instructor_required
+def submission(submission_id: int) -> str:
+    found = visible_submission(get_session(), current_user, submission_id) or abort(404)
+    return render_template("instructor/submission.html", submission=found, result=result_dict(found, current_user),
+                           action=ActionForm())
+
+
+@bp.post("/submissions/<int:submission_id>/regrade")
+@instructor_required
+def regrade(submission_id: int) -> Any:
+    found = visible_submission(get_session(), current_user, submission_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        regrade_submission(get_session(), found, current_user)
+        flash(f"Submission {submission_id} is queued for regrading.", "info")
+    return redirect(url_for("instructor.submission", submission_id=submission_id))
+
+
+@bp.get("/gradebook.csv")
+@instructor_required
+def gradebook() -> Response:
+    return Response(gradebook_csv(get_session()), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=gradebook.csv"})
+
+
+@bp.route("/roster", methods=["GET", "POST"])
+@instructor_required
+def roster() -> Any:
+    form, added = RosterForm(), None
+    if form.validate_on_submit() and form.file.data:
+        try:
+            added = import_roster(get_session(), form.file.data.read().decode("utf-8-sig"))
+            get_session().commit()
+        except (ValueError, UnicodeDecodeError) as exc:
+            flash(f"Could not import the roster: {exc}", "error")
+    return render_template("instructor/roster.html", form=form, added=added, students=students(get_session()))

@@ -1,0 +1,81 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def errors(*statuses: int) -> dict[str, Any]:
+    return {str(status): response("An error; the message says why", ERROR) for status in statuses}
+
+
+def openapi_document() -> dict[str, Any]:
+    submission = {"$ref": "#/components/schemas/Submission"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "GradeGrad API", "version": "1",
+                 "description": "Submit gradient functions for grading and read the results. "
+                                "Every call but POST /tokens needs 'Authorization: Bearer TOKEN'."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/tokens": {"post": {
+                "summary": "Exchange a username and password for an API token", "security": [],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["username", "password"],
+                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+                "responses": {"201": response("A new token", {"type": "object", "properties": {
+                    "token": {"type": "string"}, "username": {"type": "string"}, "role": {"type": "string"}}}),
+                    **errors(401)}}},
+            "/exercises": {"get": {
+                "summary": "The published exercises",
+                "responses": {"200": response("The exercises", {"type": "array", "items": {
+                    "$ref": "#/components/schemas/Exercise"}}), **errors(401)}}},
+            "/submissions": {
+                "post": {
+                    "summary": "Submit source (JSON) or a .py/.ipynb file (multipart) for grading",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": {"type": "object", "required": ["exercise", "source"],
+                                                         "properties": {"exercise": {"type": "string"},
+                                                                        "source": {"type": "string"}}}},
+                        "multipart/form-data": {"schema": {"type": "object", "required": ["exercise", "file"],
+                                                           "properties": {"exercise": {"type": "string"},
+                                                                          "file": {"type": "string",
+                                                                                   "format": "binary"}}}}}},
+                    "responses": {"202": response("Queued", submission), **errors(400, 401, 403, 404, 413, 429)}},
+                "get": {"summary": "Your own submissions, newest first",
+                        "responses": {"200": response("Your history", {"type": "array", "items": submission}),
+                                      **errors(401)}}},
+            "/submissions/{id}": {"get": {
+                "summary": "A submission's status, and its result once graded",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": response("The submission", submission), **errors(401, 404)}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+                "Exercise": {"type": "object", "required": ["name", "title"], "properties": {
+                    "name": {"type": "string"}, "title": {"type": "string"}, "signature": {"type": "string"},
+                    "opens_at": {"type": ["string", "null"]}, "due_at": {"type": ["string", "null"]}}},
+                "Case": {"type": "object", "required": ["name", "passed", "message"], "properties": {
+                    "name": {"type": "string"}, "passed": {"type": "boolean"}, "message": {"type": "string"},
+                    "kind": {"type": "string"}, "hint": {"type": ["string", "null"]}}},
+                "Submission": {"type": "object", "required": ["id", "exercise", "status"], "properties": {
+                    "id": {"type": "integer"}, "exercise": {"type": "string"},
+                    "status": {"enum": ["queued", "running", "graded", "error"]},
+                    "score": {"type": "number", "description": "Once graded: the fraction of hidden cases passed"},
+                    "effective_score": {"type": ["number", "null"], "description": "The score after the late policy"},
+                    "passed": {"type": "boolean"}, "error": {"type": ["string", "null"]},
+                    "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
+                    "hints": {"type": "array", "items": {"type": "string"}},
+                    "days_late": {"type": "integer"}, "seed": {"type": "integer"}}},
+            },
+        },
+    }

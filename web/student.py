@@ -1,0 +1,100 @@
+"""Blueprint "student": sign in, the exercises, submitting, results and one's own history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from web.auth import authenticate
+from web.db import get_session
+from web.forms import ActionForm, LoginForm, SubmitForm
+from web.mathtext import render_statement
+from web.progress import exercise_rows
+from web.submissions import Refused, exercise_of, find_published, history, quota, result_dict, submit, \
+    visible_submission
+
+bp = Blueprint("student", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(get_session(), form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(url_for("instructor.dashboard" if user.is_instructor else "student.index"))
+        flash("Wrong username or password.", "error")
+    return render_template("student/login.html", form=form), 200 if not form.errors else 400
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    if ActionForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("student.login"))
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    return render_template("student/index.html", rows=exercise_rows(get_session(), current_user))
+
+
+@bp.get("/exercises/<name>")
+@login_required
+def exercise(name: str) -> str:
+    return exercise_page(name, SubmitForm())
+
+
+@bp.post("/exercises/<name>")
+@login_required
+def submit_exercise(name: str) -> Any:
+    form = SubmitForm()
+    published = find_published(get_session(), name, current_user) or abort(404)
+    if not form.validate_on_submit():
+        return exercise_page(name, form), 400
+    upload = form.file.data
+    filename, data = (upload.filename, upload.read()) if upload else ("editor.py", form.source.data.encode())
+    try:
+        submission = submit(get_session(), current_user, published, filename, data)
+    except Refused as exc:
+        flash(exc.message, "error")
+        return exercise_page(name, form), exc.status
+    return redirect(url_for("student.result", submission_id=submission.id))
+
+
+def exercise_page(name: str, form: SubmitForm) -> str:
+    published = find_published(get_session(), name, current_user) or abort(404)
+    exercise = exercise_of(published)
+    return render_template("student/exercise.html", published=published, exercise=exercise, form=form,
+                           statement=render_statement(exercise.statement), samples=exercise.public_cases,
+                           quota=quota(get_session(), current_user, published))
+
+
+@bp.get("/submissions/<int:submission_id>")
+@login_required
+def result(submission_id: int) -> str:
+    submission = visible_submission(get_session(), current_user, submission_id) or abort(404)
+    return render_template("student/result.html", submission=submission,
+                           result=result_dict(submission, current_user))
+
+
+@bp.get("/submissions/<int:submission_id>/status")
+@login_required
+def result_status(submission_id: int) -> Any:
+    submission = visible_submission(get_session(), current_user, submission_id) or abort(404)
+    return jsonify(status=submission.status)
+
+
+@bp.get("/submissions")
+@login_required
+def submissions() -> str:
+    return render_template("student/history.html", submissions=history(get_session(), current_user))
+
+
+@bp.app_context_processor
+def forms() -> dict[str, Any]:
+    return {"action_form": ActionForm() if request else None}

@@ -1,0 +1,170 @@
+"""Publishing exercises and taking submissions: checks, the queued row, then the grading task."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from exercises import EXERCISES, Exercise
+from grader.submission import SubmissionError, read_submission
+from web.models import CourseExercise, Submission, User, utcnow
+from worker.queue import LIVE, send_grading
+
+
+class Refused(Exception):
+    """A submission the course does not accept now; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class Quota:
+    """What a student may still submit: None where there is no limit."""
+
+    attempts_left: int | None
+    this_hour_left: int | None
+
+
+def publish_catalogue(session: Session) -> list[CourseExercise]:
+    """Every catalogue exercise as published in the course, adding rows for new ones."""
+    rows = {row.name: row for row in session.scalars(select(CourseExercise))}
+    for name in EXERCISES.keys() - rows.keys():
+        rows[name] = CourseExercise(name=name)
+        session.add(rows[name])
+    session.flush()
+    return [rows[name] for name in EXERCISES]
+
+
+def find_published(session: Session, name: str, user: User) -> CourseExercise | None:
+    """The exercise called ``name`` if ``user`` may see it."""
+    row = next((r for r in publish_catalogue(session) if r.name == name), None)
+    if row is None or not (row.visible or user.is_instructor):
+        return None
+    return row
+
+
+def quota(session: Session, user: User, published: CourseExercise, now: datetime | None = None) -> Quota:
+    now = now or utcnow()
+    mine = select(func.count()).select_from(Submission).where(
+        Submission.user_id == user.id, Submission.exercise_id == published.id)
+    attempts_left = this_hour_left = None
+    if published.max_attempts is not None:
+        attempts_left = max(0, published.max_attempts - session.scalar(mine))
+    if published.per_hour is not None:
+        recent = session.scalar(mine.where(Submission.created_at > now - timedelta(hours=1)))
+        this_hour_left = max(0, published.per_hour - recent)
+    return Quota(attempts_left, this_hour_left)
+
+
+def check_open(session: Session, user: User, published: CourseExercise, now: datetime | None = None) -> None:
+    """Raise Refused unless ``user`` may submit to ``published`` now; instructors always may."""
+    if user.is_instructor:
+        return
+    now = now or utcnow()
+    if published.opens_at and now < published.opens_at:
+        raise Refused(403, f"{published.name} opens at {published.opens_at:%Y-%m-%d %H:%M} UTC")
+    if published.due_at and now > published.due_at and published.late_penalty_per_day is None:
+        raise Refused(403, f"{published.name} was due at {published.due_at:%Y-%m-%d %H:%M} UTC; "
+                           "late submissions are not accepted")
+    left = quota(session, user, published, now)
+    if left.attempts_left == 0:
+        raise Refused(429, f"No attempts left: {published.name} allows {published.max_attempts}")
+    if left.this_hour_left == 0:
+        raise Refused(429, f"Rate limit: {published.per_hour} submissions an hour; try again later")
+
+
+def create_submission(session: Session, user: User, published: CourseExercise, filename: str,
+                      data: bytes) -> Submission:
+    """A queued submission of ``data`` (a .py file or a notebook), after the course's checks."""
+    check_open(session, user, published)
+    if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
+        raise Refused(413, f"The file is larger than {current_app.config['MAX_UPLOAD_BYTES'] // 1024} KiB")
+    try:
+        source = read_submission(filename, data, published.name)
+    except SubmissionError as exc:
+        raise Refused(400, f"Cannot grade {filename}: {exc}") from None
+    submission = Submission(user_id=user.id, exercise_id=published.id, filename=filename[:255],
+                            source=source, seed=secrets.randbelow(2**31), status="queued", queue=LIVE)
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+def submit(session: Session, user: User, published: CourseExercise, filename: str, data: bytes) -> Submission:
+    """Create the row and commit it, then queue its grading and store the task id (row first, then the id)."""
+    submission = create_submission(session, user, published, filename, data)
+    session.commit()
+    enqueue(session, submission, LIVE)
+    session.commit()
+    return submission
+
+
+def enqueue(session: Session, submission: Submission, queue: str) -> None:
+    """Send the grading task of a committed, queued row and note the task id on it."""
+    submission.task_id = send_grading(current_app.extensions["celery"], submission.id, queue)
+
+
+def visible_submission(session: Session, user: User, submission_id: int) -> Submission | None:
+    """The submission if ``user`` may see it: their own, or any for an instructor."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or not (user.is_instructor or submission.user_id == user.id):
+        return None
+    return submission
+
+
+def history(session: Session, user: User, limit: int = 200) -> list[Submission]:
+    return list(session.scalars(select(Submission).where(Submission.user_id == user.id)
+                                .order_by(Submission.id.desc()).limit(limit)))
+
+
+def days_late(submission: Submission) -> int:
+    due = submission.exercise.due_at
+    if due is None or submission.created_at <= due:
+        return 0
+    return math.ceil((submission.created_at - due) / timedelta(days=1))
+
+
+def effective_score(submission: Submission) -> float | None:
+    """The score with the late policy applied."""
+    if submission.score is None:
+        return None
+    penalty = (submission.exercise.late_penalty_per_day or 0.0) * days_late(submission)
+    return submission.score * max(0.0, 1.0 - penalty)
+
+
+def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
+    """The API's view of a submission: the grade --json fields once graded, plus id and status."""
+    data: dict[str, Any] = {
+        "id": submission.id, "exercise": submission.exercise.name, "status": submission.status,
+        "filename": submission.filename, "seed": submission.seed,
+        "created_at": submission.created_at.isoformat() + "Z", "days_late": days_late(submission),
+    }
+    if submission.status not in ("graded", "error"):
+        return data
+    report = submission.report or {}
+    data.update(score=submission.score, passed=bool(submission.passed), error=submission.error,
+                effective_score=effective_score(submission), hints=report.get("hints", []),
+                samples=report.get("samples", []), output=report.get("output", ""),
+                cases=[case_dict(case, submission, viewer) for case in submission.cases])
+    return data
+
+
+def case_dict(case: Any, submission: Submission, viewer: User) -> dict[str, Any]:
+    if submission.exercise.show_hidden_results or viewer.is_instructor:
+        return {"name": case.name, "passed": case.passed, "message": case.message, "kind": case.kind,
+                "hint": case.hint, "traceback": case.traceback}
+    return {"name": case.name, "passed": case.passed, "message": "Hidden by the instructor",
+            "kind": "hidden", "hint": None, "traceback": None}
+
+
+def exercise_of(published: CourseExercise) -> Exercise:
+    return EXERCISES[published.name]
