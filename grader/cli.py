@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "submit": "grader.client:submit",
     "status": "grader.client:status",
     "history": "grader.client:history",
+    "sandbox-check": "grader.sandbox.selfcheck:sandbox_check",
 }
 
 
