@@ -1,7 +1,4 @@
-"""f(x) = sqrt(u) + cos(u) with u = x^2 + exp(x^2), and its true derivative.
-
-The loss is the sum of f over the elements, so its gradient is f'(x) elementwise.
-"""
+"""f(x) = sqrt(u) + cos(u) with u = x^2 + exp(x^2), and its true derivative."""
 
 import numpy as np
 
@@ -22,6 +19,7 @@ def f(x: np.ndarray) -> np.ndarray:
 
 
 def loss(x: np.ndarray) -> float:
+    """The sum of f over the elements, whose gradient is f'(x) elementwise."""
     return float(np.sum(f(x)))
 
 

@@ -16,7 +16,8 @@ PUBLIC_CASES = (
 )
 
 
-def _noisy_line(rng: np.random.Generator, n: int, offset: float = 0.0, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def _noisy_line(rng: np.random.Generator, n: int, offset: float = 0.0,
+                scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     x = offset + scale * rng.normal(size=n)
     return x, rng.normal(1.5, 0.5) * x + rng.normal() + rng.normal(scale=0.3 * scale, size=n)
 

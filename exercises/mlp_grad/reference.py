@@ -7,6 +7,7 @@ import numpy as np
 from exercises.common import sigmoid
 
 Layers = list[np.ndarray]
+Local = Callable[[np.ndarray, int], np.ndarray]
 
 
 def forward(x: np.ndarray, As: Layers, bs: Layers, activation: Callable[[np.ndarray], np.ndarray] = sigmoid) -> Layers:
@@ -21,7 +22,7 @@ def loss(x: np.ndarray, y: np.ndarray, As: Layers, bs: Layers) -> float:
     return float(np.sum((y - forward(x, As, bs)[-1]) ** 2))
 
 
-def backward(fs: Layers, g: np.ndarray, As: Layers, local: Callable[[np.ndarray, int], np.ndarray]) -> tuple[Layers, Layers]:
+def backward(fs: Layers, g: np.ndarray, As: Layers, local: Local) -> tuple[Layers, Layers]:
     """Back-propagate ``g`` = dL/df_K; ``local(f_out, i)`` is layer i's activation derivative."""
     dAs, dbs = [], []
     for i in range(len(As) - 1, -1, -1):

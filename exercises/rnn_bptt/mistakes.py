@@ -52,7 +52,8 @@ MISTAKES = (
             "a_t uses the previous state, W h_{t-1}, so step t adds the outer product of da_t with h_{t-1}, not h_t.",
             _with(_current_state_step)),
     Mistake("recurrence not transposed",
-            "Going backwards through a_t = W h_{t-1} + ... multiplies the gradient by the transpose: W^T da_t, not W da_t.",
+            "Going backwards through a_t = W h_{t-1} + ... multiplies the gradient by the transpose: "
+            "W^T da_t, not W da_t.",
             _with(_untransposed_recurrence_step)),
     Mistake("dW transposed",
             "dW[i, j] pairs da_t[i] with h_{t-1}[j]: take np.outer(da_t, h_prev), in that order.",

@@ -7,6 +7,8 @@ import numpy as np
 from exercises.common import log_softmax, one_hot, softmax
 
 Grads = dict[str, np.ndarray]
+StepResult = tuple[np.ndarray, np.ndarray, np.ndarray]
+Step = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], StepResult]
 
 
 def forward(x: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndarray, V: np.ndarray, b: np.ndarray,
@@ -26,7 +28,7 @@ def loss(x: np.ndarray, y: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndar
 
 
 def backward(x: np.ndarray, y: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.ndarray, V: np.ndarray,
-             b: np.ndarray, c: np.ndarray, step: Callable[..., tuple[np.ndarray, np.ndarray]]) -> Grads:
+             b: np.ndarray, c: np.ndarray, step: Step) -> Grads:
     """Walk the sequence backwards, applying ``step`` at each time step.
 
     ``step(dh, h_t, h_prev, W)`` turns dL/dh_t into (dL/da_t, the step's term of dL/dW, the
@@ -45,7 +47,7 @@ def backward(x: np.ndarray, y: np.ndarray, h0: np.ndarray, U: np.ndarray, W: np.
     return grads
 
 
-def exact_step(dh: np.ndarray, h: np.ndarray, h_prev: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, ...]:
+def exact_step(dh: np.ndarray, h: np.ndarray, h_prev: np.ndarray, W: np.ndarray) -> StepResult:
     """One step of true BPTT: through tanh, into W, and back to h_{t-1}."""
     da = dh * (1.0 - h**2)
     return da, np.outer(da, h_prev), W.T @ da
