@@ -31,6 +31,7 @@ def make_engine(url: str) -> Engine:
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory and close the request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = engine
     app.extensions["db"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
 

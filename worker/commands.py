@@ -6,6 +6,7 @@ import os
 import tempfile
 
 import click
+from flask import Flask
 
 from worker.queue import LIVE, REGRADE
 
@@ -26,7 +27,7 @@ def worker(queues: str, concurrency: int | None, beat: bool, loglevel: str) -> N
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if beat:
-        argv += ["--beat", "--schedule", schedule_file(flask_app.instance_path)]
+        argv += ["--beat", "--schedule", schedule_file(flask_app)]
     celery_app.worker_main(argv)
 
 
@@ -36,10 +37,13 @@ def beat(loglevel: str) -> None:
     """Run only the scheduler of the lost-work sweep (one per deployment)."""
     from worker.celery_app import celery_app, flask_app
 
-    celery_app.start(["beat", "--loglevel", loglevel, "--schedule", schedule_file(flask_app.instance_path)])
+    celery_app.start(["beat", "--loglevel", loglevel, "--schedule", schedule_file(flask_app)])
 
 
-def schedule_file(instance: str) -> str:
-    """Where beat keeps its schedule; the instance folder if it can be written, else a temp dir."""
+def schedule_file(flask_app: Flask) -> str:
+    """Where beat keeps its schedule: BEAT_SCHEDULE, else the instance folder if writable, else a temp dir."""
+    if flask_app.config.get("BEAT_SCHEDULE"):
+        return str(flask_app.config["BEAT_SCHEDULE"])
+    instance = flask_app.instance_path
     folder = instance if os.access(instance, os.W_OK) else tempfile.gettempdir()
     return os.path.join(folder, "celerybeat-schedule")

@@ -1,0 +1,110 @@
+"""The /api/v1 contract: token auth, exercises, submitting, one's own results only, one error shape."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from web.models import Submission
+from worker.grading import record_report
+
+RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
+
+
+def test_every_call_without_a_token_is_refused_with_the_json_error_shape(client):
+    answer = client.get("/api/v1/exercises")
+    assert answer.status_code == 401
+    assert set(answer.json) == {"error"} and "Bearer" in answer.json["error"]
+
+
+def test_a_wrong_token_is_refused(client, make_user, token_for):
+    make_user()
+    assert client.get("/api/v1/exercises", headers={"Authorization": "Bearer gg_nope"}).status_code == 401
+
+
+def test_exercises_lists_the_catalogue_with_name_and_title(client, make_user, token_for):
+    answer = client.get("/api/v1/exercises", headers=token_for(make_user()))
+    assert answer.status_code == 200
+    names = {e["name"]: e["title"] for e in answer.json}
+    assert "mse_grad" in names and names["mse_grad"]
+
+
+def test_a_json_submission_is_queued_and_stored_with_its_seed(client, session, make_user, token_for):
+    answer = client.post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT},
+                         headers=token_for(make_user()))
+    assert answer.status_code == 202
+    assert answer.json["status"] == "queued" and answer.json["exercise"] == "mse_grad"
+    row = session.get(Submission, answer.json["id"])
+    assert row.source == RIGHT and row.status == "queued" and row.task_id and row.seed == answer.json["seed"]
+
+
+def test_a_notebook_upload_is_graded_from_its_code_cells(client, session, make_user, token_for):
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "My answer", "id": "a"},
+        {"cell_type": "code", "metadata": {}, "source": RIGHT, "outputs": [], "execution_count": None, "id": "b"}]}
+    answer = client.post("/api/v1/submissions", headers=token_for(make_user()), data={
+        "exercise": "mse_grad", "file": (io.BytesIO(json.dumps(notebook).encode()), "homework.ipynb")})
+    assert answer.status_code == 202, answer.json
+    assert "def mse_grad" in session.get(Submission, answer.json["id"]).source
+
+
+def test_an_empty_file_is_refused_with_the_reason(client, make_user, token_for):
+    answer = client.post("/api/v1/submissions", headers=token_for(make_user()),
+                         data={"exercise": "mse_grad", "file": (io.BytesIO(b"  \n"), "empty.py")})
+    assert answer.status_code == 400 and "empty" in answer.json["error"]
+
+
+def test_an_unknown_exercise_answers_404(client, make_user, token_for):
+    answer = client.post("/api/v1/submissions", json={"exercise": "nope", "source": RIGHT},
+                         headers=token_for(make_user()))
+    assert answer.status_code == 404 and "nope" in answer.json["error"]
+
+
+def test_the_rate_limit_answers_429_once_spent(client, session, make_user, token_for, published):
+    published("mse_grad").per_hour = 2
+    session.commit()
+    headers = token_for(make_user())
+    statuses = [client.post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT},
+                            headers=headers).status_code for _ in range(3)]
+    assert statuses == [202, 202, 429]
+
+
+def test_a_graded_submission_carries_the_grade_json_fields(client, session, make_user, token_for, make_submission):
+    user = make_user()
+    submission = make_submission(user, status="running")
+    record_report(session, submission.id, {
+        "score": 0.5, "passed": False, "error": None, "hints": ["Keep the 1/n."], "samples": [], "output": "",
+        "cases": [{"name": "n = 1", "passed": True, "message": "Right", "kind": "right"},
+                  {"name": "n = 2", "passed": False, "message": "twice", "kind": "values", "hint": "Keep the 1/n."}]})
+    session.commit()
+    body = client.get(f"/api/v1/submissions/{submission.id}", headers=token_for(user)).json
+    assert body["status"] == "graded" and body["score"] == 0.5 and body["passed"] is False
+    assert body["error"] is None and [c["passed"] for c in body["cases"]] == [True, False]
+    assert body["hints"] == ["Keep the 1/n."]
+
+
+def test_another_students_submission_answers_404(client, make_user, token_for, make_submission):
+    theirs = make_submission(make_user("grace"))
+    answer = client.get(f"/api/v1/submissions/{theirs.id}", headers=token_for(make_user("ada")))
+    assert answer.status_code == 404 and answer.json == {"error": f"No submission {theirs.id}"}
+
+
+def test_history_lists_only_ones_own_submissions(client, make_user, token_for, make_submission):
+    ada, grace = make_user("ada"), make_user("grace")
+    mine = make_submission(ada)
+    make_submission(grace)
+    assert [s["id"] for s in client.get("/api/v1/submissions", headers=token_for(ada)).json] == [mine.id]
+
+
+def test_a_password_buys_a_token_that_works(client, make_user):
+    make_user("ada")
+    answer = client.post("/api/v1/tokens", json={"username": "ada", "password": "correct horse battery"})
+    assert answer.status_code == 201
+    assert client.get("/api/v1/exercises", headers={"Authorization": f"Bearer {answer.json['token']}"}).status_code == 200
+    assert client.post("/api/v1/tokens", json={"username": "ada", "password": "wrong"}).status_code == 401
+
+
+def test_the_openapi_document_describes_every_route(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    assert {"/exercises", "/submissions", "/submissions/{id}", "/tokens"} <= set(document["paths"])
