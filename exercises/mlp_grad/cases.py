@@ -34,6 +34,7 @@ def generate_cases(rng: np.random.Generator) -> list[Case]:
         _case("one input", rng, [1, 4, 2]),
     ]
     for i in range(5):
-        depth = rng.integers(2, 5)
-        cases.append(_case(f"random {i + 1}", rng, [int(d) for d in rng.integers(1, 6, size=depth + 1)]))
+        # at most three layers of width >= 2: deeper, narrower random nets can make dAs[0] vanish
+        depth = rng.integers(2, 4)
+        cases.append(_case(f"random {i + 1}", rng, [int(d) for d in rng.integers(2, 6, size=depth + 1)]))
     return cases
