@@ -1,7 +1,5 @@
 """Wrong gradients students write for mlp_grad, each with its hint."""
 
-import numpy as np
-
 from exercises.base import Mistake
 from exercises.common import sigmoid
 from exercises.mlp_grad.reference import backward, forward, gradient, sigmoid_derivative
