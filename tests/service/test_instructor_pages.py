@@ -1,0 +1,112 @@
+"""What an instructor sees and does: the matrix, statistics and plots, regrades, the gradebook, the roster."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from web.models import Regrade, Submission, User, utcnow
+from worker.grading import record_report
+
+
+def graded(session, make_submission, user, score, hint=None, **fields):
+    submission = make_submission(user, status="running", **fields)
+    record_report(session, submission.id, {
+        "score": score, "passed": score == 1.0, "error": None, "hints": [hint] if hint else [], "samples": [],
+        "output": "", "cases": [{"name": "n = 2", "passed": score == 1.0, "message": "m", "kind": "values",
+                                 "hint": hint}]})
+    session.commit()
+    return submission
+
+
+def test_the_dashboard_shows_each_students_best_score(client, session, make_user, sign_in, make_submission):
+    ada, grace = make_user("ada"), make_user("grace")
+    graded(session, make_submission, ada, 0.4)
+    graded(session, make_submission, ada, 0.9)
+    graded(session, make_submission, grace, 1.0)
+    sign_in(make_user("prof", role="instructor"))
+    page = client.get("/instructor/").text
+    assert "90%" in page and "100%" in page and "40%" not in page
+
+
+def test_the_exercise_page_names_the_most_frequent_mistake(client, session, make_user, sign_in, make_submission):
+    from exercises import get_exercise
+
+    mistake = get_exercise("mse_grad").mistakes[0]
+    for name in ("ada", "grace"):
+        graded(session, make_submission, make_user(name), 0.1, hint=mistake.hint)
+    sign_in(make_user("prof", role="instructor"))
+    page = client.get("/instructor/exercises/mse_grad").text
+    assert f"<td>{mistake.name}</td><td>2</td>" in page
+
+
+def test_the_plots_are_svg_drawn_on_the_server(client, session, make_user, sign_in, make_submission):
+    graded(session, make_submission, make_user("ada"), 0.5)
+    sign_in(make_user("prof", role="instructor"))
+    for plot in ("histogram", "timeline"):
+        answer = client.get(f"/instructor/exercises/mse_grad/{plot}.svg")
+        assert answer.status_code == 200 and answer.mimetype == "image/svg+xml" and b"<svg" in answer.data
+
+
+def test_the_gradebook_applies_the_late_penalty(client, session, make_user, sign_in, make_submission, published):
+    row = published("mse_grad")
+    row.due_at, row.late_penalty_per_day = utcnow() - timedelta(days=3), 0.25
+    session.commit()
+    ada, grace = make_user("ada"), make_user("grace")
+    graded(session, make_submission, ada, 1.0, created_at=utcnow() - timedelta(days=4))  # on time
+    graded(session, make_submission, grace, 1.0, created_at=utcnow() - timedelta(days=1, hours=12))  # 2 days late
+    sign_in(make_user("prof", role="instructor"))
+    answer = client.get("/instructor/gradebook.csv")
+    assert answer.mimetype == "text/csv"
+    rows = {r["username"]: r for r in csv.DictReader(io.StringIO(answer.text))}
+    assert float(rows["ada"]["mse_grad"]) == 1.0 and float(rows["grace"]["mse_grad"]) == 0.5
+    assert "prof" not in rows
+
+
+def test_regrading_a_submission_queues_it_on_the_regrade_queue_with_an_audit(client, session, make_user, sign_in,
+                                                                              make_submission):
+    submission = graded(session, make_submission, make_user("ada"), 0.3)
+    prof = make_user("prof", role="instructor")
+    sign_in(prof)
+    assert client.post(f"/instructor/submissions/{submission.id}/regrade").status_code == 302
+    session.expire_all()
+    row = session.get(Submission, submission.id)
+    assert (row.status, row.queue) == ("queued", "regrade") and row.task_id
+    audit = session.query(Regrade).one()
+    assert (audit.old_score, audit.requested_by_id, audit.new_score) == (0.3, prof.id, None)
+    record_report(session, row.id, {"score": 1.0, "passed": True, "error": None, "cases": []})
+    session.commit()
+    assert session.query(Regrade).one().new_score == 1.0
+
+
+def test_regrading_an_exercise_queues_all_its_submissions(client, session, make_user, sign_in, make_submission):
+    ada = make_user("ada")
+    for score in (0.1, 0.2, 0.3):
+        graded(session, make_submission, ada, score)
+    sign_in(make_user("prof", role="instructor"))
+    client.post("/instructor/exercises/mse_grad/regrade")
+    session.expire_all()
+    assert [s.status for s in session.query(Submission)] == ["queued"] * 3
+    assert session.query(Regrade).count() == 3
+
+
+def test_settings_set_a_deadline_and_limits(client, session, make_user, sign_in, published):
+    sign_in(make_user("prof", role="instructor"))
+    answer = client.post("/instructor/exercises/mse_grad", data={
+        "visible": "y", "due_at": "2030-01-02T03:04", "accept_late": "", "max_attempts": "3", "per_hour": ""})
+    assert answer.status_code == 302
+    session.expire_all()
+    row = published("mse_grad")
+    assert row.due_at.isoformat() == "2030-01-02T03:04:00" and row.late_penalty_per_day is None
+    assert (row.max_attempts, row.per_hour, row.show_hidden_results) == (3, None, False)
+
+
+def test_a_roster_import_adds_students_and_shows_their_passwords_once(client, session, make_user, sign_in):
+    sign_in(make_user("prof", role="instructor"))
+    roster = b"username,role,password\nada,student,\ngrace,student,given-pw\nprof,instructor,\n"
+    page = client.post("/instructor/roster", data={"file": (io.BytesIO(roster), "roster.csv")},
+                       content_type="multipart/form-data").text
+    assert "already existed" in page and "given-pw" in page
+    assert {u.username for u in session.query(User)} == {"prof", "ada", "grace"}
+    assert client.post("/login", data={"username": "grace", "password": "given-pw"}).status_code == 302
