@@ -52,7 +52,7 @@ def extract(answer: Any, path: tuple[str | int, ...]) -> Any:
                 raise Unreadable({"problem": "key", "key": step})
             value = value[step]
         else:
-            if not isinstance(value, (tuple, list, np.ndarray)) or np.ndim(value) == 0:
+            if not isinstance(value, (tuple, list, np.ndarray)) or (isinstance(value, np.ndarray) and value.ndim == 0):
                 raise Unreadable({"problem": "container", "expected": "sequence", "got": _type_name(value)})
             if len(value) <= step:
                 raise Unreadable({"problem": "length", "length": len(value), "index": step})
@@ -72,7 +72,8 @@ def encode_json(obj: dict[str, Any], arrays: list[bytes] = ()) -> bytes:
 
 def npy_bytes(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array, dtype="<f8"), allow_pickle=False)
+    # np.ascontiguousarray would turn a 0-d answer into shape (1,)
+    np.save(buffer, np.asarray(array, dtype="<f8", order="C"), allow_pickle=False)
     return buffer.getvalue()
 
 
