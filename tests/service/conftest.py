@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -170,3 +178,127 @@ def sign_in(client: FlaskClient) -> Callable[[User], None]:
         assert answer.status_code == 302, answer.text
 
     return login
+
+
+# --- The real service: `gradegrad serve` (gunicorn, a live and a regrade Celery worker, the sweep) ---
+
+GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+
+
+@dataclass
+class RunningService:
+    """A `gradegrad serve` process, its configuration and the API tokens of its users."""
+
+    url: str
+    env: dict[str, str]
+    tokens: dict[str, str]
+    passwords: dict[str, str]
+    log: Path
+    config: dict[str, Any]
+
+    def api(self, method: str, path: str, user: str = "ada", **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.tokens[user]}"}
+        return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=30, **kwargs)
+
+    def wait_graded(self, submission_id: int, user: str = "ada", timeout: float = 60) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            body = self.api("GET", f"/submissions/{submission_id}", user).json()
+            if body["status"] in ("graded", "error"):
+                return body
+            time.sleep(0.05)
+        raise AssertionError(f"submission {submission_id} not graded in {timeout} s; log:\n{self.log.read_text()[-3000:]}")
+
+    def run(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        """A gradegrad command with this service's environment."""
+        env = {**self.env, **kwargs.pop("env", {})}
+        return subprocess.run([*GRADEGRAD, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_ready(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 90) -> None:
+    """Until the web answers and both workers have said they are ready."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"gradegrad serve exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        text_so_far = log.read_text(errors="replace")
+        if "live@" in text_so_far and text_so_far.count(" ready.") >= 2:
+            try:
+                if requests.get(f"{url}/api/v1/openapi.json", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+        time.sleep(0.2)
+    raise AssertionError(f"gradegrad serve was not ready in {timeout} s:\n{log.read_text()[-4000:]}")
+
+
+def start_service(env: dict[str, str], folder: Path, config: dict[str, Any]) -> Iterator[RunningService]:
+    """Migrate, create users, start `gradegrad serve`; stop it with SIGTERM at the end."""
+    env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
+           "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1", **env}
+    for command in (["db", "upgrade"],):
+        subprocess.run([*GRADEGRAD, *command], env=env, check=True, capture_output=True, timeout=120)
+    tokens, passwords = {}, {}
+    for user, role in (("ada", "student"), ("grace", "student"), ("prof", "instructor")):
+        done = subprocess.run([*GRADEGRAD, "create-user", user, "--role", role, "--password", PASSWORD, "--token"],
+                              env=env, check=True, capture_output=True, text=True, timeout=60)
+        tokens[user], passwords[user] = done.stdout.strip().splitlines()[-1], PASSWORD
+    port = free_port()
+    log = folder / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([*GRADEGRAD, "serve", "--port", str(port), "--web-workers", "2", "--concurrency", "2"],
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(process, url, log)
+        yield RunningService(url, env, tokens, passwords, log, config)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+    """The embedded default: SQLite for the data, kombu's SQLAlchemy transport on SQLite for the queue."""
+    folder = tmp_path_factory.mktemp("embedded")
+    config = {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}", "BROKER_URL": f"sqla+sqlite:///{folder / 'broker.sqlite3'}"}
+    env = {"GRADEGRAD_DATABASE_URL": config["DATABASE_URL"], "GRADEGRAD_BROKER_URL": config["BROKER_URL"]}
+    yield from start_service(env, folder, config)
+
+
+@pytest.fixture(scope="session")
+def redis_postgres_service(tmp_path_factory: pytest.TempPathFactory, postgres_url: str,
+                           redis_settings: dict[str, Any]) -> Iterator[RunningService]:
+    """Production's parts: PostgreSQL (this session's own database) and Redis (this session's own key prefix)."""
+    folder = tmp_path_factory.mktemp("redis-postgres")
+    options = {"global_keyprefix": redis_settings["prefix"]}
+    config = {"DATABASE_URL": postgres_url, "BROKER_URL": redis_settings["url"],
+              "CELERY": {"broker_transport_options": options}}
+    env = {"GRADEGRAD_DATABASE_URL": postgres_url, "GRADEGRAD_BROKER_URL": redis_settings["url"],
+           "GRADEGRAD_CELERY__broker_transport_options": json.dumps(options)}
+    yield from start_service(env, folder, config)
+
+
+@pytest.fixture(params=["embedded", "redis+postgresql"])
+def service(request: pytest.FixtureRequest) -> RunningService:
+    """Each end-to-end test runs on the embedded default and on Redis with PostgreSQL."""
+    return request.getfixturevalue("embedded_service" if request.param == "embedded" else "redis_postgres_service")
+
+
+@pytest.fixture
+def service_app(service: RunningService) -> Iterator[Flask]:
+    """An app in the test process configured like the service, to read its database and send to its broker."""
+    app = create_app({"SECRET_KEY": "x", **service.config})
+    yield app
+    app.extensions["db_engine"].dispose()
+    app.extensions["celery"].close()
