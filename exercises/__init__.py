@@ -22,20 +22,7 @@ class UnknownExercise(KeyError):
     """No exercise of that name is in the catalogue."""
 
 
-def _load() -> dict[str, Exercise]:
-    loaded = {}
-    for name in CATALOGUE:
-        try:
-            module = import_module(f"exercises.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"exercises.{name}":
-                raise
-            continue
-        loaded[name] = module.EXERCISE
-    return loaded
-
-
-EXERCISES: dict[str, Exercise] = _load()
+EXERCISES: dict[str, Exercise] = {name: import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE}
 
 
 def get_exercise(name: str) -> Exercise:

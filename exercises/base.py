@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable, Literal
 
 import numpy as np
@@ -57,6 +58,10 @@ class Exercise:
     public_cases: tuple[Case, ...] = ()
     gradient: Callable[..., Any] | None = None
     mistakes: tuple[Mistake, ...] = field(default=())
+
+    def mistake(self, name: str) -> Mistake:
+        """The named mistake of the bank."""
+        return next(m for m in self.mistakes if m.name == name)
 
     @property
     def signature(self) -> str:
@@ -130,3 +135,14 @@ def fresh_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
 def read_statement(module_file: str) -> str:
     """The statement.md that sits beside an exercise's module."""
     return (Path(module_file).parent / "statement.md").read_text(encoding="utf-8")
+
+
+def assemble(module_file: str, reference: ModuleType, cases: ModuleType, mistakes: ModuleType,
+             **fields: Any) -> Exercise:
+    """An exercise from the usual parts beside ``module_file``: statement.md, reference.py
+    (loss, gradient), cases.py (PUBLIC_CASES, generate_cases) and mistakes.py (MISTAKES)."""
+    return Exercise(
+        statement=read_statement(module_file), loss=reference.loss, gradient=reference.gradient,
+        generate_cases=cases.generate_cases, public_cases=cases.PUBLIC_CASES, mistakes=mistakes.MISTAKES,
+        **fields,
+    )

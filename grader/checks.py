@@ -9,6 +9,7 @@ import numpy as np
 from exercises.base import Exercise
 from grader.compare import compare
 from grader.feedback import named_mistake
+from grader.report import GradeReport
 from grader.tolerances import FD_TOLERANCE, TINY, tolerance_for
 
 CHECK_SEEDS = (0, 1, 2)
@@ -76,3 +77,20 @@ def check_exercise(exercise: Exercise, seeds: tuple[int, ...] = CHECK_SEEDS) -> 
                 if mistake.name not in result.hinted and named_mistake(exercise, case, answers, tol) == mistake.hint:
                     result.hinted.append(mistake.name)
     return result
+
+
+def leaked_expected_values(exercise: Exercise, report: GradeReport) -> list[str]:
+    """Expected values of the report's failing hidden cases that appear, formatted, in its text.
+
+    Looks for each value as repr and with 3 and 4 significant digits in every message, hint
+    and error; values of fewer than three digits (0, 1, 0.5) are too common to count.
+    """
+    cases = {case.name: case for case in exercise.hidden_cases(report.seed)}
+    text = " ".join([c.message for c in report.cases] + report.hints + [report.error or ""])
+    leaks = []
+    for case_report in (c for c in report.cases if not c.passed):
+        for value in (v for ref in exercise.reference(cases[case_report.name]) for v in ref.ravel()):
+            for shown in (repr(float(value)), f"{value:.3g}", f"{value:.4g}"):
+                if sum(ch.isdigit() for ch in shown) >= 3 and shown in text:
+                    leaks.append(shown)
+    return leaks

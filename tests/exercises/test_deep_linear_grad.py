@@ -5,6 +5,7 @@ from textwrap import dedent
 import pytest
 
 from exercises import get_exercise
+from grader.checks import leaked_expected_values
 from grader.pipeline import grade
 
 EXERCISE = get_exercise("deep_linear_grad")
@@ -71,23 +72,6 @@ WRONG = {
 }
 
 
-def hint_of(mistake_name: str) -> str:
-    return next(m.hint for m in EXERCISE.mistakes if m.name == mistake_name)
-
-
-def leaked_expected_values(report, seed: int) -> list[str]:
-    """Expected values of the failing hidden cases that appear, formatted, in any message or hint."""
-    cases = {case.name: case for case in EXERCISE.hidden_cases(seed)}
-    text = " ".join([c.message for c in report.cases] + report.hints + [report.error or ""])
-    leaks = []
-    for case_report in (c for c in report.cases if not c.passed):
-        for value in (v for ref in EXERCISE.reference(cases[case_report.name]) for v in ref.ravel()):
-            for shown in (repr(float(value)), f"{value:.3g}", f"{value:.4g}"):
-                if sum(ch.isdigit() for ch in shown) >= 3 and shown in text:
-                    leaks.append(shown)
-    return leaks
-
-
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
     report = grade(dedent(source), "deep_linear_grad", seed=SEED)
@@ -100,8 +84,8 @@ def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, m
     assert source != MATMUL
     report = grade(dedent(source), "deep_linear_grad", seed=SEED)
     assert not report.passed
-    assert hint_of(mistake) in report.hints
-    assert leaked_expected_values(report, SEED) == []
+    assert EXERCISE.mistake(mistake).hint in report.hints
+    assert leaked_expected_values(EXERCISE, report) == []
 
 
 def test_transposed_dw2_gets_a_shape_message():
@@ -110,4 +94,4 @@ def test_transposed_dw2_gets_a_shape_message():
     case = {c.name: c for c in report.cases}["all widths different"]
     assert case.kind == "shape"
     assert "'dw2' has the wrong shape: got (2, 3), expected (3, 2) (it looks transposed)" in case.message
-    assert case.hint == hint_of("dw2 transposed")
+    assert case.hint == EXERCISE.mistake("dw2 transposed").hint
