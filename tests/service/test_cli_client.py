@@ -1,0 +1,73 @@
+"""`gradegrad login`, `submit`, `status` and `history` against a running service, as a student types them."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+
+import pytest
+
+WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
+RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
+
+
+@pytest.fixture
+def as_ada(embedded_service, tmp_path):
+    """Run gradegrad with ada signed in through the environment and a private config folder."""
+    def run(*args):
+        return embedded_service.run(*args, env={"XDG_CONFIG_HOME": str(tmp_path / "config"),
+                                                "GRADEGRAD_SERVER": embedded_service.url,
+                                                "GRADEGRAD_TOKEN": embedded_service.tokens["ada"]})
+    return run
+
+
+def test_login_keeps_a_working_token_readable_only_by_its_owner(embedded_service, tmp_path):
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = embedded_service.run("login", "--server", embedded_service.url, "--username", "ada",
+                                "--password", embedded_service.passwords["ada"], env=env)
+    assert done.returncode == 0, done.stderr
+    config = tmp_path / "config" / "gradegrad" / "config.json"
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert json.loads(config.read_text())["token"].startswith("gg_")
+    assert embedded_service.run("history", env=env).returncode == 0
+
+
+def test_login_with_a_wrong_password_says_so(embedded_service, tmp_path):
+    done = embedded_service.run("login", "--server", embedded_service.url, "--username", "ada", "--password", "no",
+                                env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert done.returncode == 2 and "Wrong username or password" in done.stderr
+
+
+def test_submit_prints_the_report_and_exits_1_when_not_passed(as_ada, tmp_path):
+    (tmp_path / "wrong.py").write_text(WRONG)
+    done = as_ada("submit", "mse_grad", str(tmp_path / "wrong.py"))
+    assert done.returncode == 1, done.stderr
+    assert "NOT YET" in done.stdout and "1/n" in done.stdout
+
+
+def test_submit_exits_0_when_passed_and_json_carries_the_id(as_ada, tmp_path):
+    (tmp_path / "right.py").write_text(RIGHT)
+    done = as_ada("submit", "mse_grad", str(tmp_path / "right.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["passed"] is True and result["score"] == 1.0 and isinstance(result["id"], int)
+    assert {"exercise", "cases", "error"} <= set(result)
+    status = as_ada("status", str(result["id"]), "--json")
+    assert json.loads(status.stdout)["status"] == "graded"
+    assert str(result["id"]) in as_ada("history").stdout
+
+
+def test_submit_without_signing_in_explains_what_to_do(embedded_service, tmp_path):
+    (tmp_path / "right.py").write_text(RIGHT)
+    done = embedded_service.run("submit", "mse_grad", str(tmp_path / "right.py"),
+                                env={"XDG_CONFIG_HOME": str(tmp_path), "GRADEGRAD_TOKEN": "", "GRADEGRAD_SERVER": ""})
+    assert done.returncode == 2 and "gradegrad login" in done.stderr
+
+
+def test_the_client_commands_import_neither_flask_nor_celery():
+    code = ("import sys; from grader.cli import main; import grader.client; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'celery', 'web', 'worker')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
