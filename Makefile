@@ -14,10 +14,20 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The embedded default: SQLite for the data and the queue, a real Celery worker, no servers needed.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD ?= gradegrad-demo
+
 run: $(STAMP)
-	$(VENV)/bin/gradegrad grade mse_grad examples/mse_grad_wrong.py
+	$(VENV)/bin/gradegrad db upgrade
+	$(VENV)/bin/gradegrad create-user instructor --role instructor --password $(DEMO_PASSWORD) --if-missing
+	$(VENV)/bin/gradegrad create-user student --role student --password $(DEMO_PASSWORD) --if-missing
+	@echo "GradeGrad: open http://$(HOST):$(PORT)/ and sign in as 'student' or 'instructor', password '$(DEMO_PASSWORD)'"
+	$(VENV)/bin/gradegrad serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest
 
 clean:
