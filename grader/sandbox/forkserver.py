@@ -120,6 +120,7 @@ class Server:
             for child in (self.spare, self.running):
                 if child is not None:
                     self.end(child)
+            shutil.rmtree(self.root, ignore_errors=True)  # the grader may have died without cleaning up
 
     def step(self) -> bool:
         """Answer one message, or enforce the backstop; False when the grader has gone."""
