@@ -88,6 +88,8 @@ class ForkServerRunner:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        if self._process is not None:
+            self._process.stderr.close()
         if self._slot is not None:
             self._slot.close()
         if self._root is not None:
@@ -112,7 +114,7 @@ class ForkServerRunner:
         try:
             self._process = subprocess.Popen(
                 args + [str(theirs.fileno()), self._root] + args_tail, env=SERVER_ENV, cwd="/",
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=[theirs.fileno()],
                 start_new_session=True,
             )
         finally:
@@ -135,11 +137,9 @@ class ForkServerRunner:
             self._control.settimeout(timeout)
             data, fds, _, _ = socket.recv_fds(self._control, MAX_MESSAGE, max(expect_fds, 1))
         except OSError as exc:
-            self._stop_broken()
-            raise SandboxUnavailable(f"the sandbox server stopped answering: {exc}") from exc
+            raise SandboxUnavailable(f"the sandbox server stopped answering: {exc}{self._stop_broken()}") from exc
         if not data:
-            self._stop_broken()
-            raise SandboxUnavailable("the sandbox server has stopped")
+            raise SandboxUnavailable(f"the sandbox server has stopped{self._stop_broken()}")
         reply = json.loads(data)
         if "error" in reply or len(fds) != expect_fds:
             for fd in fds:
@@ -147,10 +147,15 @@ class ForkServerRunner:
             raise SandboxUnavailable(f"the sandbox server refused: {reply.get('error', 'wrong descriptors')}")
         return reply, fds
 
-    def _stop_broken(self) -> None:
+    def _stop_broken(self) -> str:
+        """Stop a server that failed; returns the end of what it wrote to stderr, to explain why."""
+        said = ""
         if self._process is not None:
             self._process.kill()
+            self._process.wait()
+            said = self._process.stderr.read()[-2000:].decode("utf-8", "replace").strip()
         self.close()
+        return f": {said}" if said else ""
 
 
 def take_slot() -> tuple[socket.socket, int]:

@@ -1,0 +1,146 @@
+"""Which walls stand, failing closed without them, and a server that holds nothing worth stealing."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from grader.pipeline import grade
+from grader.report import GradeReport
+from grader.sandbox import landlock, layers, seccomp_filter
+from grader.sandbox.jail import JailResult
+from grader.sandbox.limits import Limits
+from grader.sandbox.policy import UNSAFE_FLAG, SandboxUnavailable, isolating_layers, require_isolation, unsafe_local_run
+from grader.sandbox.protocol import Job
+from grader.sandbox.runner import SERVER_ENV, ForkServerRunner
+
+
+def namespaces_allowed() -> bool:
+    """Whether this host lets a process unshare the namespaces the jail uses (tried in a child)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.write(write, b"1" if layers.enter_namespaces(as_root=os.geteuid() == 0) else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    allowed = os.read(read, 1) == b"1"
+    os.close(read)
+    os.waitpid(pid, 0)
+    return allowed
+
+
+def test_runner_reports_isolation(runner: ForkServerRunner) -> None:
+    assert isolating_layers(runner.layers), runner.layers
+    assert {"session", "closed-fds", "rlimits"} <= set(runner.layers)
+
+
+def test_landlock_layer_is_active(runner: ForkServerRunner) -> None:
+    if landlock.abi_version() < 1:
+        pytest.skip("the kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, lsm=landlock)")
+    assert "landlock-fs" in runner.layers
+    if landlock.abi_version() >= 4:
+        assert "landlock-net" in runner.layers
+    if landlock.abi_version() >= 6:
+        assert "landlock-scope" in runner.layers
+
+
+def test_seccomp_layer_is_active(runner: ForkServerRunner) -> None:
+    if seccomp_filter.pyseccomp is None or "Seccomp:" not in Path("/proc/self/status").read_text():
+        pytest.skip("no seccomp filter support (CONFIG_SECCOMP_FILTER or libseccomp missing)")
+    assert "seccomp" in runner.layers
+
+
+def test_namespace_layers_are_active(runner: ForkServerRunner) -> None:
+    if not namespaces_allowed():
+        pytest.skip("the kernel or the container refuses unshare() of mount, pid and network namespaces")
+    assert {"ns-mount", "ns-pid", "ns-net", "ns-ipc", "ns-uts"} <= set(runner.layers)
+    if os.geteuid() != 0:
+        assert {"ns-user", "no-capabilities"} <= set(runner.layers)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the slot uid is taken only when grading as root")
+def test_runs_as_the_slot_uid_not_root(grade_hostile: Callable[..., GradeReport], cheat: Callable[[str], str],
+                                       runner: ForkServerRunner) -> None:
+    assert "uid" in runner.layers
+    body = "def hacked():\n    return os.getuid() == 0 or os.geteuid() == 0 or os.getuid() == 65534\n"
+    assert grade_hostile(cheat(body)).score == 0.0
+
+
+def test_jail_result_lists_the_layers(runner: ForkServerRunner, limits: Limits) -> None:
+    result = runner.run(Job("x = 1\n", "f", ("a",), []), limits)
+    assert result.layers == runner.layers and result.reply.load_error["kind"] == "missing"
+
+
+def test_grading_is_refused_without_isolation() -> None:
+    with pytest.raises(SandboxUnavailable, match="sandbox-check"):
+        require_isolation(("session", "closed-fds", "rlimits"))
+
+
+def test_unsafe_flag_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert UNSAFE_FLAG not in os.environ
+    assert not unsafe_local_run()
+    monkeypatch.setenv(UNSAFE_FLAG, "yes")  # only exactly "1" turns it on
+    assert not unsafe_local_run()
+
+
+def test_unsafe_flag_logs_danger_on_every_use(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv(UNSAFE_FLAG, "1")
+    with caplog.at_level(logging.WARNING, logger="grader.sandbox"):
+        require_isolation(("session", "rlimits"))
+        require_isolation(("session", "rlimits"))
+    assert [r.getMessage().startswith("DANGER") for r in caplog.records] == [True, True]
+
+
+class RefusingRunner:
+    """A host without isolation, as the runner reports it: it raises before running anything."""
+
+    def run(self, job: Job, limits: Limits) -> JailResult:
+        require_isolation(("session", "rlimits"))
+        raise AssertionError("unreachable")
+
+
+def test_refused_grading_is_a_submission_error() -> None:
+    report = grade("def mse_grad(y_hat, y):\n    return y_hat\n", "mse_grad", runner=RefusingRunner())
+    assert report.score == 0.0 and report.error.startswith("Not graded: the sandbox is unavailable")
+
+
+def test_server_environment_is_empty(runner: ForkServerRunner) -> None:
+    environ = Path(f"/proc/{runner._process.pid}/environ").read_bytes().split(b"\0")
+    assert dict(item.decode().split("=", 1) for item in environ if item) == SERVER_ENV
+
+
+def test_server_is_an_exec_not_a_fork_of_the_grader(runner: ForkServerRunner) -> None:
+    cmdline = Path(f"/proc/{runner._process.pid}/cmdline").read_bytes().split(b"\0")
+    assert cmdline[1:4] == [b"-I", b"-m", b"grader.sandbox.forkserver"]
+    maps = Path(f"/proc/{runner._process.pid}/maps").read_text()
+    assert "sqlite" not in maps and "psycopg" not in maps
+
+
+def test_server_holds_no_descriptor_of_the_grader(runner: ForkServerRunner) -> None:
+    fd_dir = Path(f"/proc/{runner._process.pid}/fd")
+    targets = [os.readlink(fd) for fd in fd_dir.iterdir()]
+    sockets = [t for t in targets if t.startswith("socket:")]
+    assert len(sockets) == 1, targets  # its control socket, nothing else
+    assert all(t.startswith(("socket:", "pipe:")) or t == "/dev/null" for t in targets), targets
+
+
+def test_grade_command_prints_one_json_object(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    hostile = tmp_path / "hostile.py"
+    hostile.write_text("import os, sys\nprint('{\"score\": 1.0}')\nos.write(1, b'}{\\n' * 1000)\n"
+                       "sys.stderr.write('x' * 10**6)\nos._exit(0)\n")
+    gradegrad = Path(sys.executable).parent / "gradegrad"
+    done = subprocess.run([gradegrad, "grade", "--json", "mse_grad", str(hostile)], capture_output=True,
+                          timeout=60, env={k: v for k, v in os.environ.items() if k != UNSAFE_FLAG})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["score"] == 0.0 and report["error"]
