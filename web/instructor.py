@@ -14,7 +14,7 @@ from web.plots import score_histogram, submissions_over_time
 from web.regrades import regrade_exercise, regrade_submission
 from web.roster import import_roster
 from web.settings import apply_settings, settings_form
-from web.stats import best_scores, exercise_stats, gradebook_csv, students, unnamed_failures
+from web.stats import best_scores, exercise_stats, gradebook_csv, recent_submissions, students, unnamed_failures
 from web.submissions import exercise_of, find_published, publish_catalogue, result_dict, visible_submission
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -27,7 +27,8 @@ def dashboard() -> str:
     session = get_session()
     exercises = publish_catalogue(session)
     return render_template("instructor/dashboard.html", exercises=exercises, students=students(session),
-                           best=best_scores(session), stats=[exercise_stats(session, e) for e in exercises])
+                           best=best_scores(session), stats=[exercise_stats(session, e) for e in exercises],
+                           recent=recent_submissions(session))
 
 
 @bp.get("/exercises/<name>")
@@ -37,7 +38,8 @@ def exercise(name: str) -> str:
     published = find_published(session, name, current_user) or abort(404)
     return render_template("instructor/exercise.html", published=published, exercise=exercise_of(published),
                            stats=exercise_stats(session, published), failures=unnamed_failures(session, published),
-                           form=settings_form(published), action=ActionForm())
+                           form=settings_form(published), action=ActionForm(),
+                           recent=recent_submissions(session, published, limit=200))
 
 
 @bp.post("/exercises/<name>")

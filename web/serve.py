@@ -19,12 +19,14 @@ def commands(host: str, port: int, web_workers: int, concurrency: int) -> dict[s
         "live worker": [*GRADEGRAD, "worker", "--queues", LIVE, "--concurrency", str(concurrency), "--beat"],
         "regrade worker": [*GRADEGRAD, "worker", "--queues", REGRADE, "--concurrency", "1"],
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_workers),
-                "--threads", "4", "--graceful-timeout", "5", "web.wsgi:app"],
+                "--threads", "4", "--graceful-timeout", "5", "--no-control-socket", "web.wsgi:app"],
     }
 
 
 def run_all(host: str, port: int, web_workers: int, concurrency: int) -> None:
-    children = {name: subprocess.Popen(argv) for name, argv in commands(host, port, web_workers, concurrency).items()}
+    # Own sessions: a Ctrl-C reaches only this process, which stops each child with a warm SIGTERM.
+    children = {name: subprocess.Popen(argv, start_new_session=True)
+                for name, argv in commands(host, port, web_workers, concurrency).items()}
     print(f"GradeGrad is serving on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     stopping = False
 

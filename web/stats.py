@@ -87,3 +87,11 @@ def gradebook_csv(session: Session) -> str:
         scores = [best[(user.id, e.id)].score if (user.id, e.id) in best else 0.0 for e in exercises]
         writer.writerow([user.username, *(f"{s:.4f}" for s in scores), f"{sum(scores):.4f}"])
     return out.getvalue()
+
+
+def recent_submissions(session: Session, published: CourseExercise | None = None, limit: int = 25) -> list[Submission]:
+    """The newest submissions, of one exercise or of all."""
+    query = select(Submission).order_by(Submission.id.desc()).limit(limit)
+    if published is not None:
+        query = query.where(Submission.exercise_id == published.id)
+    return list(session.scalars(query))
