@@ -302,3 +302,30 @@ def service_app(service: RunningService) -> Iterator[Flask]:
     yield app
     app.extensions["db_engine"].dispose()
     app.extensions["celery"].close()
+
+
+# --- A headless browser: Debian's chromium driven by Playwright (no browser download) ---
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no {CHROMIUM}: install Debian's chromium (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(pytestconfig: pytest.Config) -> Path:
+    """Where the browser tests save their screenshots: artifacts/screenshots/ in the repository."""
+    folder = pytestconfig.rootpath / "artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

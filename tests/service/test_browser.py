@@ -1,0 +1,58 @@
+"""In headless Chromium: a student fixes mse_grad with the hint's help; the instructor sees it and takes the CSV.
+
+Screenshots of the student's result page and of the dashboard are saved under artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
+RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
+
+
+def sign_in(context, service, username):
+    page = context.new_page()
+    page.goto(f"{service.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", service.passwords[username])
+    page.click("button[type=submit]")
+    return page
+
+
+def submit_from_the_editor(page, service, source):
+    page.goto(f"{service.url}/exercises/mse_grad")
+    page.fill("textarea[name=source]", source)
+    page.click("text=Submit for grading")
+    page.wait_for_selector("#verdict", timeout=30_000)  # the page reloads itself once graded
+
+
+def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, embedded_service, screenshots):
+    student = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = sign_in(student, embedded_service, "grace")
+    assert "Gradient of the mean squared error" in page.inner_text("main")
+
+    submit_from_the_editor(page, embedded_service, WRONG)
+    assert "Not yet" in page.inner_text("#verdict")
+    assert "keep the factor 1/n" in page.inner_text(".hints")
+
+    submit_from_the_editor(page, embedded_service, RIGHT)
+    assert "Passed: score 100%" in page.inner_text("#verdict")
+    page.screenshot(path=str(screenshots / "student-result.png"), full_page=True)
+    student.close()
+
+    instructor = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    page = sign_in(instructor, embedded_service, "prof")
+    grace_row = page.locator("#matrix tr", has_text="grace")
+    assert "100%" in grace_row.inner_text()
+    recent = [row.inner_text() for row in page.locator("#recent tbody tr", has_text="grace").all()]
+    assert any("100%" in row for row in recent) and any("10%" in row or "0%" in row for row in recent)
+    page.screenshot(path=str(screenshots / "instructor-dashboard.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.click("#gradebook")
+    rows = {r["username"]: r for r in csv.DictReader(io.StringIO(Path(download.value.path()).read_text()))}
+    assert float(rows["grace"]["mse_grad"]) == 1.0
+    instructor.close()
