@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,7 +13,8 @@ from flask import Flask
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Configure in layers (defaults, then GRADEGRAD_* variables, then ``test_config``) and wire it up."""
-    app = Flask(__name__, instance_relative_config=True)
+    # GRADEGRAD_INSTANCE_PATH: where the embedded databases and the generated secret key live.
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("GRADEGRAD_INSTANCE_PATH"))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(default_config(Path(app.instance_path)))
     app.config.from_prefixed_env("GRADEGRAD")

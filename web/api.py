@@ -26,7 +26,8 @@ def require_token() -> Any:
     user = user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         return error_response(401, "Missing or invalid API token: send 'Authorization: Bearer TOKEN'")
-    get_session().commit()  # keep the token's last_used_at
+    if get_session().dirty:
+        get_session().commit()  # keep the token's last_used_at
     g.api_user = user
     return None
 

@@ -16,14 +16,15 @@ from worker.queue import LIVE, REGRADE
               help=f"Queues to consume: '{LIVE}' (students submitting now), '{REGRADE}' (bulk regrades).")
 @click.option("--concurrency", "-c", type=int, default=None, help="Grading processes (default: the CPU count).")
 @click.option("--beat", is_flag=True, help="Also run the periodic sweep that re-queues lost submissions.")
+@click.option("--name", help="The worker's node name (default: QUEUES@HOST.PID); %h is the host name.")
 @click.option("--loglevel", default="INFO", show_default=True)
-def worker(queues: str, concurrency: int | None, beat: bool, loglevel: str) -> None:
+def worker(queues: str, concurrency: int | None, beat: bool, name: str | None, loglevel: str) -> None:
     """Run a grading worker (Celery, prefork) on the configured broker."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # a grading must not spawn BLAS threads
     from worker.celery_app import celery_app, flask_app
 
     argv = ["worker", "--queues", queues, "--loglevel", loglevel, "--pool", "prefork",
-            "--without-gossip", "--without-mingle", "--hostname", f"{queues.replace(',', '+')}@%h.{os.getpid()}"]
+            "--without-gossip", "--without-mingle", "--hostname", name or f"{queues.replace(',', '+')}@%h.{os.getpid()}"]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if beat:

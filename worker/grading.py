@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
 from web.models import CaseResult, Regrade, Submission, utcnow
+from worker.queue import REGRADE
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ def claim(session: Session, submission_id: int, task_id: str, max_attempts: int)
     return Claimed(submission.id, submission.exercise.name, submission.source, submission.seed)
 
 
+def release(session: Session, submission_id: int) -> None:
+    """Give a claimed row back to the queue, its attempt not counted."""
+    session.execute(update(Submission).where(Submission.id == submission_id, Submission.status == "running")
+                    .values(status="queued", task_id=None, attempts=Submission.attempts - 1))
+
+
 def record_report(session: Session, submission_id: int, report: dict[str, Any]) -> None:
     """Store a finished grading (a student's failure included) as the row's result, replacing any old one."""
     submission = session.get(Submission, submission_id)
@@ -72,6 +79,8 @@ def record_failure(session: Session, submission_id: int, message: str) -> None:
 
 
 def close_regrades(session: Session, submission: Submission) -> None:
+    if submission.queue != REGRADE:
+        return
     open_audits = session.scalars(select(Regrade).where(
         Regrade.submission_id == submission.id, Regrade.finished_at.is_(None)))
     for audit in open_audits:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
@@ -11,13 +12,25 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from exercises import UnknownExercise, get_exercise
 from grader.pipeline import grade
+from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
 from web.models import Submission
-from worker.grading import claim, lost_submissions, record_failure, record_report
+from worker.grading import claim, lost_submissions, record_failure, record_report, release
 from worker.queue import send_grading
 
 # Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, ConnectionError)
+
+
+@worker_process_init.connect
+def prepare_process(**_: object) -> None:
+    """In each new pool process: drop database connections inherited from the parent, start the sandbox."""
+    from worker.celery_app import flask_app
+
+    flask_app.extensions["db_engine"].dispose(close=False)
+    start = getattr(default_runner(), "start", None)  # a runner with a server starts it now, not on a student's time
+    if start is not None:
+        start()
 
 
 @shared_task(bind=True, autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=1, retry_backoff_max=30,
@@ -35,6 +48,15 @@ def grade_submission(self, submission_id: int) -> str:
         return store_failure(submission_id, f"The exercise '{claimed.exercise}' is no longer in the catalogue")
     except SoftTimeLimitExceeded:
         return store_failure(submission_id, "Grading took too long and was stopped; try again later")
+    except SandboxUnavailable:
+        # This host cannot isolate code: not the student's fault, so the row waits in the queue (the
+        # sweep offers it again) until an administrator fixes the worker.
+        with session_scope(factory) as session:
+            release(session, submission_id)
+        raise
+    except Exception as exc:
+        store_failure(submission_id, f"The grader failed ({type(exc).__name__}); your instructor can regrade it")
+        raise
     with session_scope(factory) as session:
         record_report(session, submission_id, report)
     return "graded"

@@ -1,0 +1,20 @@
+# One image for every GradeGrad process: web (gunicorn), workers, beat and the migration step.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OPENBLAS_NUM_THREADS=1 \
+    GRADEGRAD_INSTANCE_PATH=/app/instance
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY grader ./grader
+COPY exercises ./exercises
+COPY web ./web
+COPY worker ./worker
+RUN pip install . && useradd --system --uid 10001 --home-dir /app gradegrad \
+    && mkdir -p /app/instance && chown gradegrad /app/instance
+
+# The web runs as an unprivileged user; the worker's service runs as root inside its container
+# because the sandbox gives every submission a uid of its own (see docker-compose.yml).
+USER gradegrad
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--no-control-socket", "web.wsgi:app"]
