@@ -5,15 +5,16 @@ it receives a case's inputs and answers with plain float64 ``.npy`` arrays over 
 channel. The grader validates and compares them outside the jail, so nothing the
 submission does here can decide a verdict.
 
-The channel is a stream of blobs, each a 4-byte big-endian length and its bytes. A JSON
-blob may announce ``arrays`` more blobs, each one ``.npy`` file.
+The job is a 4-byte big-endian length, a JSON header that lists the input arrays (key, dtype,
+shape), then the arrays' raw bytes one after the other. The channel is a stream of blobs,
+each a 4-byte big-endian length and its bytes. A JSON blob may announce ``arrays`` more
+blobs, each one ``.npy`` file.
 """
 
 from __future__ import annotations
 
 import builtins
 import inspect
-import io
 import json
 import linecache
 import os
@@ -27,6 +28,8 @@ import numpy as np
 SUBMISSION_FILENAME = "submission.py"
 TRACEBACK_CHARS = 2000
 NUMERIC_KINDS = "fiu"
+NPY_MAGIC = b"\x93NUMPY\x01\x00"
+NPY_PREFIX = len(NPY_MAGIC) + 2  # the magic, the version and the header's 2-byte length
 
 
 class Slot(NamedTuple):
@@ -71,18 +74,24 @@ def encode_json(obj: dict[str, Any], arrays: list[bytes] = ()) -> bytes:
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    # np.ascontiguousarray would turn a 0-d answer into shape (1,)
-    np.save(buffer, np.asarray(array, dtype="<f8", order="C"), allow_pickle=False)
-    return buffer.getvalue()
+    """A float64 array as a version 1.0 ``.npy`` file, the header padded as numpy pads it."""
+    array = np.asarray(array, dtype="<f8", order="C")
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': %r, }" % (tuple(int(n) for n in array.shape),)
+    header += " " * (-(len(header) + NPY_PREFIX + 1) % 64) + "\n"
+    return NPY_MAGIC + struct.pack("<H", len(header)) + header.encode("latin1") + array.tobytes()
 
 
 def decode_job(job: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """Split a job into its JSON header and its input arrays (written by the grader)."""
+    """Split a job into its JSON header and its input arrays (written by the grader, read-only views)."""
     (size,) = struct.unpack(">I", job[:4])
     header = json.loads(job[4 : 4 + size])
-    arrays = np.load(io.BytesIO(job[4 + size :]), allow_pickle=False)
-    return header, {key: arrays[key] for key in arrays.files}
+    arrays, offset = {}, 4 + size
+    for key, dtype, shape in header["arrays"]:
+        kind = np.dtype(dtype)
+        count = int(np.prod(shape, dtype=np.int64))
+        arrays[key] = np.frombuffer(job, kind, count, offset).reshape(shape)
+        offset += count * kind.itemsize
+    return header, arrays
 
 
 def case_arguments(case: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[Any]:
