@@ -6,13 +6,15 @@ sees a job either; the grader writes each job straight into the child's pipe. On
 child is always prepared ahead, so the next submission finds its jail already built.
 
 Control messages (JSON over a SOCK_SEQPACKET socket) from the grader: ``{"op": "run",
-"wall": s}``, answered with the child's id and layers plus its four pipe ends (job, channel,
-stdout, stderr); ``{"op": "finish"}``, answered once the child is dead with its wait status
-and CPU time. End of file on the socket stops the server and every child it made.
+"wall": s}``, answered with the child's layers plus its four pipe ends (job, channel,
+stdout, stderr); ``{"op": "finish", "wait": bool}``, which kills the child and answers with
+its wait status and CPU time once it is dead, or at once when the grader does not need them.
+End of file on the socket stops the server and every child it made.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -26,14 +28,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import gc
+import numpy  # noqa: F401  imported once here, so that every child starts with it
 
-import numpy as np
-
-from grader.sandbox import harness
 from grader.sandbox.layers import make_reachable
-from grader.sandbox.protocol import Job, JobCase, encode_job
-from grader.sandbox.sealed import JailConfig, keeper
+from grader.sandbox.sealed import JailConfig, keeper, rehearse
 
 READY_SECONDS = 10.0
 BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking
@@ -61,21 +59,25 @@ class Child:
             remaining = end - time.monotonic()
             if self.closed or remaining <= 0 or not select.select([self.report_fd], [], [], remaining)[0]:
                 return False
-            data = os.read(self.report_fd, 4096)
-            if not data:
-                self.closed = True
-                continue
-            self.buffer += data
-            *lines, self.buffer = self.buffer.split(b"\n")
-            for line in lines:
-                message = json.loads(line)
-                if "pid" in message:
-                    self.jail_pid = message["pid"]
-                elif "layers" in message:
-                    self.layers = message["layers"]
-                elif "status" in message:
-                    self.status = message
+            self.pump()
         return True
+
+    def pump(self) -> None:
+        """Read what the keeper and the jail have reported so far (call when the pipe is readable)."""
+        data = os.read(self.report_fd, 4096)
+        if not data:
+            self.closed = True
+            return
+        self.buffer += data
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            message = json.loads(line)
+            if "pid" in message:
+                self.jail_pid = message["pid"]
+            elif "layers" in message:
+                self.layers = message["layers"]
+            elif "status" in message:
+                self.status = message
 
 
 def read_only_paths() -> tuple[str, ...]:
@@ -106,6 +108,7 @@ class Server:
             make_reachable(self.config.read_only)
         self.spare: Child | None = None
         self.running: Child | None = None
+        self.dying: list[Child] = []
 
     def serve(self) -> None:
         try:
@@ -117,19 +120,28 @@ class Server:
             while self.step():
                 pass
         finally:
-            for child in (self.spare, self.running):
+            for child in [self.spare, self.running, *self.dying]:
                 if child is not None:
                     self.end(child)
             shutil.rmtree(self.root, ignore_errors=True)  # the grader may have died without cleaning up
 
     def step(self) -> bool:
-        """Answer one message, or enforce the backstop; False when the grader has gone."""
+        """Answer one message, reap a released child, or enforce the backstop; False when the grader has gone."""
         timeout = None
         if self.running is not None:
             timeout = max(0.0, self.running.deadline - time.monotonic())
-        if not select.select([self.control], [], [], timeout)[0]:
-            if self.running is not None:
-                self.kill(self.running)
+        dying = {child.report_fd: child for child in self.dying}
+        readable = select.select([self.control, *dying], [], [], timeout)[0]
+        if not readable and self.running is not None:
+            self.kill(self.running)
+        for fd in readable:
+            if fd in dying:
+                child = dying[fd]
+                child.pump()
+                if child.status is not None or child.closed:
+                    self.dying.remove(child)
+                    self.end(child)
+        if self.control not in readable:
             return True
         data = self.control.recv(MAX_MESSAGE)
         if not data:
@@ -138,11 +150,11 @@ class Server:
         if message["op"] == "run":
             self.hand_out(float(message["wall"]))
         elif message["op"] == "finish":
-            self.finish()
+            self.finish(bool(message["wait"]))
         return True
 
     def hand_out(self, wall: float) -> None:
-        child = self.spare
+        child = self.spare = self.spare or self.prepare()
         if child is None or not child.read_report("layers", READY_SECONDS) or child.layers is None:
             if child is not None:
                 self.end(child)
@@ -155,18 +167,28 @@ class Server:
             os.close(fd)
         child.grader_ends = []
         self.running, self.spare = child, None
-        self.spare = self.prepare()
 
-    def finish(self) -> None:
+    def finish(self, wait: bool) -> None:
+        """Kill the running child; answer with its wait status and CPU time, or at once when not asked to wait.
+
+        A child that answered every case has closed its pipes and is exiting: the grader then
+        needs nothing from its end, and the server reaps it while the next job runs.
+        """
         child, self.running = self.running, None
         if child is None:
             self.control.send(json.dumps({"error": "no child is running"}).encode())
             return
         self.kill(child)
-        child.read_report("status", READY_SECONDS)
-        status = child.status or {"status": signal.SIGKILL, "cpu": 0.0}
-        self.control.send(json.dumps({"status": int(status["status"]), "cpu": float(status["cpu"])}).encode())
-        self.end(child)
+        if wait:
+            child.read_report("status", READY_SECONDS)
+            status = child.status or {"status": signal.SIGKILL, "cpu": 0.0}
+            self.control.send(json.dumps({"status": int(status["status"]), "cpu": float(status["cpu"])}).encode())
+            self.end(child)
+        else:
+            self.control.send(json.dumps({"released": True}).encode())
+            self.dying.append(child)
+        # the next child is made now, not while a job runs, where on two cores it would slow the job down
+        self.spare = self.prepare()
 
     def prepare(self) -> Child:
         """Fork the keeper of the next sealed child; it gets ready while the server goes on."""
@@ -225,13 +247,8 @@ def remove_tree(path: str) -> None:
 
 
 def warm_up() -> None:
-    """Run one job of our own, so the modules and caches a job needs are loaded before any fork.
-
-    Then freeze the heap for the collector: children then copy fewer pages on write.
-    """
-    case = JobCase("warm-up", {"x": np.ones(3), "n": [np.ones(2)], "s": 1.0}, [harness.Slot("dx", (), (3,))])
-    job = Job("def f(x, n, s):\n    return x * s\n", "f", ("x", "n", "s"), [case])
-    harness.run_job(encode_job(job), lambda blob: None)
+    """Load what a job needs before any fork, then freeze the heap: children then copy fewer pages."""
+    rehearse()
     gc.collect()
     gc.freeze()
 

@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import asdict
 
+from grader.sandbox.harness import encode_json
 from grader.sandbox.jail import JailResult, judge_run
 from grader.sandbox.limits import Limits
 from grader.sandbox.policy import SandboxUnavailable, require_isolation
@@ -33,6 +34,8 @@ SLOTS = 256
 START_SECONDS = 30.0
 REPLY_SECONDS = 15.0
 MAX_MESSAGE = 65536
+DONE = encode_json({"type": "done"})
+"""How the harness ends a reply. After it, a child's exit status cannot change the verdict, so it is not awaited."""
 
 
 class ForkServerRunner:
@@ -67,8 +70,9 @@ class ForkServerRunner:
             finally:
                 for fd in (channel_r, out_r, err_r):
                     os.close(fd)
-            ended, _ = self._ask({"op": "finish"})
-        return judge_run(job, collected, int(ended["status"]), float(ended["cpu"]), limits, layers)
+            answered = not collected.stopped_early and collected.channel.endswith(DONE)
+            ended, _ = self._ask({"op": "finish", "wait": not answered})
+        return judge_run(job, collected, int(ended.get("status", 0)), float(ended.get("cpu", 0.0)), limits, layers)
 
     def start(self) -> tuple[str, ...]:
         """Start the server if it is not running; returns the layers its children apply."""

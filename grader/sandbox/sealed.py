@@ -16,9 +16,12 @@ import struct
 import sys
 from dataclasses import dataclass
 
+import numpy as np
+
 from grader.sandbox import harness, landlock, layers, seccomp_filter
 from grader.sandbox.limits import Limits
 from grader.sandbox.process import apply_rlimits
+from grader.sandbox.protocol import Job, JobCase, encode_job
 
 JOB_FD, CHANNEL_FD, REPORT_FD = 0, 3, 4
 SETUP_FAILED = 70
@@ -74,6 +77,7 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
                                      [workdir, "/dev/null"])
         applied += seccomp_filter.install(os.getpid())
         applied.append("rlimits")
+        rehearse()
         report(REPORT_FD, layers=applied)
         os.close(REPORT_FD)
         job = _read_all(JOB_FD)
@@ -91,6 +95,17 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
     finally:
         os.closerange(1, CHANNEL_FD + 1)  # the grader sees the end now, not after the exit unmaps numpy
         os._exit(0)
+
+
+def rehearse() -> None:
+    """Run one job of our own through the harness, output discarded.
+
+    In the server it loads every module a job needs; in a sealed child, before a job arrives,
+    it makes the pages a job touches the child's own, so that copying them is not on the clock.
+    """
+    case = JobCase("rehearsal", {"x": np.ones(3), "n": [np.ones(2)], "s": 1.0}, [harness.Slot("dx", (), (3,))])
+    job = Job("def f(x, n, s):\n    return x * s\n", "f", ("x", "n", "s"), [case])
+    harness.run_job(encode_job(job), lambda blob: None)
 
 
 def _read_all(fd: int) -> bytes:
