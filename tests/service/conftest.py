@@ -42,22 +42,36 @@ def unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL database of this test session alone, dropped at the end."""
-    name = f"gradegrad_test_{uuid.uuid4().hex[:12]}"
+def new_postgres_database() -> Iterator[Callable[[], str]]:
+    """Makes PostgreSQL databases of this test session alone, migrated; all are dropped at the end."""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text("SELECT 1"))
     except Exception as exc:  # any failure to connect means: no PostgreSQL here
         admin.dispose()
         unavailable(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {type(exc).__name__}")
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
+    names: list[str] = []
+
+    def new() -> str:
+        names.append(f"gradegrad_test_{uuid.uuid4().hex[:12]}")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{names[-1]}"'))
+        url = admin.url.set(database=names[-1]).render_as_string(hide_password=False)
+        upgrade(url)
+        return url
+
+    yield new
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in names:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(new_postgres_database: Callable[[], str]) -> str:
+    """The database of the tests that run in this process (emptied after each test)."""
+    return new_postgres_database()
 
 
 @pytest.fixture(scope="session")
@@ -277,10 +291,11 @@ def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
 
 
 @pytest.fixture(scope="session")
-def redis_postgres_service(tmp_path_factory: pytest.TempPathFactory, postgres_url: str,
+def redis_postgres_service(tmp_path_factory: pytest.TempPathFactory, new_postgres_database: Callable[[], str],
                            redis_settings: dict[str, Any]) -> Iterator[RunningService]:
-    """Production's parts: PostgreSQL (this session's own database) and Redis (this session's own key prefix)."""
+    """Production's parts: PostgreSQL (a database of its own) and Redis (this session's own key prefix)."""
     folder = tmp_path_factory.mktemp("redis-postgres")
+    postgres_url = new_postgres_database()
     options = {"global_keyprefix": redis_settings["prefix"]}
     config = {"DATABASE_URL": postgres_url, "BROKER_URL": redis_settings["url"],
               "CELERY": {"broker_transport_options": options}}

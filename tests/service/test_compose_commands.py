@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -41,9 +42,8 @@ def shell_command(test: list[str]) -> list[str]:
     return test[1:]
 
 
-def test_the_compose_commands_run_a_working_service(compose, tmp_path, postgres_url, redis_settings):
-    import json
-
+def test_the_compose_commands_run_a_working_service(compose, tmp_path, new_postgres_database, redis_settings):
+    postgres_url = new_postgres_database()
     services = compose["services"]
     port = free_port()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
