@@ -8,7 +8,8 @@ child is always prepared ahead, so the next submission finds its jail already bu
 Control messages (JSON over a SOCK_SEQPACKET socket) from the grader: ``{"op": "run",
 "wall": s}``, answered with the child's layers plus its four pipe ends (job, channel,
 stdout, stderr); ``{"op": "finish", "wait": bool}``, which kills the child and answers with
-its wait status and CPU time once it is dead, or at once when the grader does not need them.
+its wait status and CPU time once it is dead, or does not answer when the grader does not
+need them.
 End of file on the socket stops the server and every child it made.
 """
 
@@ -169,7 +170,7 @@ class Server:
         self.running, self.spare = child, None
 
     def finish(self, wait: bool) -> None:
-        """Kill the running child; answer with its wait status and CPU time, or at once when not asked to wait.
+        """Kill the running child; answer with its wait status and CPU time, or not at all when not asked to wait.
 
         A child that answered every case has closed its pipes and is exiting: the grader then
         needs nothing from its end, and the server reaps it while the next job runs.
@@ -185,7 +186,6 @@ class Server:
             self.control.send(json.dumps({"status": int(status["status"]), "cpu": float(status["cpu"])}).encode())
             self.end(child)
         else:
-            self.control.send(json.dumps({"released": True}).encode())
             self.dying.append(child)
         # the next child is made now, not while a job runs, where on two cores it would slow the job down
         self.spare = self.prepare()

@@ -70,9 +70,13 @@ class ForkServerRunner:
             finally:
                 for fd in (channel_r, out_r, err_r):
                     os.close(fd)
-            answered = not collected.stopped_early and collected.channel.endswith(DONE)
-            ended, _ = self._ask({"op": "finish", "wait": not answered})
-        return judge_run(job, collected, int(ended.get("status", 0)), float(ended.get("cpu", 0.0)), limits, layers)
+            if not collected.stopped_early and collected.channel.endswith(DONE):
+                self._tell({"op": "finish", "wait": False})
+                status, cpu = 0, 0.0
+            else:
+                ended, _ = self._ask({"op": "finish", "wait": True})
+                status, cpu = int(ended["status"]), float(ended["cpu"])
+        return judge_run(job, collected, status, cpu, limits, layers)
 
     def start(self) -> tuple[str, ...]:
         """Start the server if it is not running; returns the layers its children apply."""
@@ -134,10 +138,9 @@ class ForkServerRunner:
     def _ask(self, message: dict[str, object] | None, expect_fds: int = 0,
              timeout: float = REPLY_SECONDS) -> tuple[dict[str, object], list[int]]:
         """Send a message (if any) and read the server's answer, with the descriptors it carries."""
-        assert self._control is not None
         try:
             if message is not None:
-                self._control.send(json.dumps(message).encode())
+                self._tell(message)
             self._control.settimeout(timeout)
             data, fds, _, _ = socket.recv_fds(self._control, MAX_MESSAGE, max(expect_fds, 1))
         except OSError as exc:
@@ -150,6 +153,14 @@ class ForkServerRunner:
                 os.close(fd)
             raise SandboxUnavailable(f"the sandbox server refused: {reply.get('error', 'wrong descriptors')}")
         return reply, fds
+
+    def _tell(self, message: dict[str, object]) -> None:
+        """Send a message that has no answer."""
+        assert self._control is not None
+        try:
+            self._control.send(json.dumps(message).encode())
+        except OSError as exc:
+            raise SandboxUnavailable(f"the sandbox server stopped answering: {exc}{self._stop_broken()}") from exc
 
     def _stop_broken(self) -> str:
         """Stop a server that failed; returns the end of what it wrote to stderr, to explain why."""
