@@ -5,11 +5,11 @@ socket of the grader: only numpy, this package's jail code and the control socke
 sees a job either; the grader writes each job straight into the child's pipe. One sealed
 child is always prepared ahead, so the next submission finds its jail already built.
 
-Control messages (JSON over a SOCK_SEQPACKET socket) from the grader: ``{"op": "run",
-"wall": s}``, answered with the child's layers plus its four pipe ends (job, channel,
-stdout, stderr); ``{"op": "finish", "wait": bool}``, which kills the child and answers with
-its wait status and CPU time once it is dead, or does not answer when the grader does not
-need them.
+Control messages (JSON over a SOCK_SEQPACKET socket): as soon as a sealed child is ready the
+server offers it, unasked, as its layers plus its four pipe ends (job, channel, stdout,
+stderr). The grader answers ``{"op": "start", "wall": s}`` when it writes a job there, then
+``{"op": "finish", "wait": bool}``, which kills the child and answers with its wait status
+and CPU time once it is dead, or does not answer when the grader does not need them.
 End of file on the socket stops the server and every child it made.
 """
 
@@ -50,6 +50,7 @@ class Child:
     layers: list[str] | None = None
     status: dict[str, float] | None = None
     closed: bool = False
+    offered: bool = False
     buffer: bytes = b""
     deadline: float = field(default=float("inf"))
 
@@ -114,10 +115,6 @@ class Server:
     def serve(self) -> None:
         try:
             self.spare = self.prepare()
-            if not self.spare.read_report("layers", READY_SECONDS):
-                self.control.send(json.dumps({"error": "the first sealed child did not get ready"}).encode())
-                return
-            self.control.send(json.dumps({"layers": self.spare.layers}).encode())
             while self.step():
                 pass
         finally:
@@ -127,47 +124,58 @@ class Server:
             shutil.rmtree(self.root, ignore_errors=True)  # the grader may have died without cleaning up
 
     def step(self) -> bool:
-        """Answer one message, reap a released child, or enforce the backstop; False when the grader has gone."""
+        """Handle one message or report, or enforce the backstop; False when the server must stop."""
         timeout = None
         if self.running is not None:
             timeout = max(0.0, self.running.deadline - time.monotonic())
-        dying = {child.report_fd: child for child in self.dying}
-        readable = select.select([self.control, *dying], [], [], timeout)[0]
+        watched = {child.report_fd: child for child in self.dying}
+        if self.spare is not None and not self.spare.offered:
+            watched[self.spare.report_fd] = self.spare
+        readable = select.select([self.control, *watched], [], [], timeout)[0]
         if not readable and self.running is not None:
             self.kill(self.running)
         for fd in readable:
-            if fd in dying:
-                child = dying[fd]
-                child.pump()
-                if child.status is not None or child.closed:
-                    self.dying.remove(child)
-                    self.end(child)
+            child = watched.get(fd)
+            if child is None:
+                continue
+            child.pump()
+            if child is self.spare and child.layers is not None:
+                self.offer(child)
+            elif child is self.spare and child.closed:
+                self.control.send(json.dumps({"error": "a sealed child failed to get ready"}).encode())
+                return False  # fail closed; the grader starts a new server
+            elif child is not self.spare and (child.status is not None or child.closed):
+                self.dying.remove(child)
+                self.end(child)
         if self.control not in readable:
             return True
         data = self.control.recv(MAX_MESSAGE)
         if not data:
             return False
         message = json.loads(data)
-        if message["op"] == "run":
-            self.hand_out(float(message["wall"]))
-        elif message["op"] == "finish":
+        if message["op"] == "start":
+            return self.start(float(message["wall"]))
+        if message["op"] == "finish":
             self.finish(bool(message["wait"]))
         return True
 
-    def hand_out(self, wall: float) -> None:
-        child = self.spare = self.spare or self.prepare()
-        if child is None or not child.read_report("layers", READY_SECONDS) or child.layers is None:
-            if child is not None:
-                self.end(child)
-            self.spare = self.prepare()
-            self.control.send(json.dumps({"error": "no sealed child became ready"}).encode())
-            return
-        child.deadline = time.monotonic() + wall + BACKSTOP_SECONDS
+    def offer(self, child: Child) -> None:
+        """Hand a ready child's pipe ends to the grader before it asks, so a job starts without a round trip."""
         socket.send_fds(self.control, [json.dumps({"layers": child.layers}).encode()], child.grader_ends)
         for fd in child.grader_ends:
             os.close(fd)
         child.grader_ends = []
+        child.offered = True
+
+    def start(self, wall: float) -> bool:
+        """The grader has started a job in the offered child: its wall clock runs from now."""
+        child = self.spare
+        if child is None or not child.offered:
+            self.control.send(json.dumps({"error": "no sealed child was offered"}).encode())
+            return False
+        child.deadline = time.monotonic() + wall + BACKSTOP_SECONDS
         self.running, self.spare = child, None
+        return True
 
     def finish(self, wait: bool) -> None:
         """Kill the running child; answer with its wait status and CPU time, or not at all when not asked to wait.

@@ -52,20 +52,20 @@ class ForkServerRunner:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
+        self._offer: tuple[tuple[str, ...], list[int]] | None = None
         self._slot: socket.socket | None = None
         self._root: str | None = None
 
     def run(self, job: Job, limits: Limits) -> JailResult:
+        head = json.dumps(asdict(limits)).encode()
+        body = struct.pack(">I", len(head)) + head + encode_job(job)
         with self._lock:
             self._ensure_started()
             require_isolation(self.layers)
-            reply, fds = self._ask({"op": "run", "wall": limits.wall_seconds}, expect_fds=4)
-            layers = tuple(reply["layers"])
-            job_w, channel_r, out_r, err_r = fds
-            head = json.dumps(asdict(limits)).encode()
-            payload = struct.pack(">I", len(head)) + head + encode_job(job)
+            layers, (job_w, channel_r, out_r, err_r) = self._take_offer()
+            self._tell({"op": "start", "wall": limits.wall_seconds})
             try:
-                collected = collect(payload, job_w, channel_r, out_r, err_r, limits,
+                collected = collect(struct.pack(">Q", len(body)) + body, job_w, channel_r, out_r, err_r, limits,
                                     time.monotonic() + limits.wall_seconds)
             finally:
                 for fd in (channel_r, out_r, err_r):
@@ -88,6 +88,9 @@ class ForkServerRunner:
         """Stop the server and its children (only from the process that started it)."""
         if os.getpid() != self.owner_pid:
             return
+        if self._offer is not None:
+            for fd in self._offer[1]:
+                os.close(fd)
         if self._control is not None:
             self._control.close()
         if self._process is not None:
@@ -102,7 +105,7 @@ class ForkServerRunner:
             self._slot.close()
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
-        self._process = self._control = self._slot = self._root = None
+        self._process = self._control = self._offer = self._slot = self._root = None
 
     def _ensure_started(self) -> None:
         if os.getpid() != self.owner_pid:
@@ -128,12 +131,16 @@ class ForkServerRunner:
         finally:
             theirs.close()
         self._control = ours
-        try:
-            hello, _ = self._ask(None, timeout=START_SECONDS)
-        except SandboxUnavailable:
-            self.close()
-            raise
-        self.layers = tuple(hello["layers"])
+        self._offer = self._take_offer(timeout=START_SECONDS)
+        self.layers = self._offer[0]
+
+    def _take_offer(self, timeout: float = REPLY_SECONDS) -> tuple[tuple[str, ...], list[int]]:
+        """The sealed child the server offered, waiting for its offer if it has not come yet."""
+        offer, self._offer = self._offer, None
+        if offer is None:
+            reply, fds = self._ask(None, expect_fds=4, timeout=timeout)
+            offer = (tuple(reply["layers"]), fds)
+        return offer
 
     def _ask(self, message: dict[str, object] | None, expect_fds: int = 0,
              timeout: float = REPLY_SECONDS) -> tuple[dict[str, object], list[int]]:

@@ -2,8 +2,9 @@
 
 The keeper enters new namespaces, forks the jail (PID 1 of the new pid namespace when there
 is one), and reports the jail's pid, then its wait status and CPU time, on the report pipe.
-The jail stacks its layers, says which ones stand, and only then waits for a job, so the
-set-up is done before a submission arrives. Its descriptors are fixed: 0 the job, 1 and 2
+The jail stacks its layers, says which ones stand, and only then waits for a job (an 8-byte
+length, the limits as JSON after a 4-byte length, then the job), so the set-up is done
+before a submission arrives. Its descriptors are fixed: 0 the job, 1 and 2
 the captured output, 3 the job channel, 4 the report pipe (closed before student code runs).
 """
 
@@ -80,7 +81,8 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
         rehearse()
         report(REPORT_FD, layers=applied)
         os.close(REPORT_FD)
-        job = _read_all(JOB_FD)
+        (length,) = struct.unpack(">Q", _read_exactly(JOB_FD, 8))
+        job = _read_exactly(JOB_FD, length)
         (size,) = struct.unpack(">I", job[:4])
         limits = Limits(**json.loads(job[4 : 4 + size]))
         apply_rlimits(limits)
@@ -108,8 +110,13 @@ def rehearse() -> None:
     harness.run_job(encode_job(job), lambda blob: None)
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
+def _read_exactly(fd: int, size: int) -> bytes:
+    """Read a framed job: a copy of the pipe's write end left in some other process cannot stall it."""
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            raise EOFError("the job ended early")
         chunks.append(chunk)
+        left -= len(chunk)
     return b"".join(chunks)
