@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy  # noqa: F401  imported once here, so that every child starts with it
 
 from grader.sandbox.layers import make_reachable
+from grader.sandbox.seccomp_filter import compile_filter
 from grader.sandbox.sealed import JailConfig, keeper, rehearse
 
 READY_SECONDS = 10.0
@@ -105,7 +106,7 @@ def read_only_paths() -> tuple[str, ...]:
 class Server:
     def __init__(self, control: socket.socket, root: str, uid: int | None, gid: int | None) -> None:
         self.control, self.root = control, root
-        self.config = JailConfig(uid, gid, read_only_paths())
+        self.config = JailConfig(uid, gid, read_only_paths(), compile_filter(1))
         if uid is not None:
             make_reachable(self.config.read_only)
         self.spare: Child | None = None

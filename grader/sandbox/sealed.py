@@ -35,6 +35,7 @@ class JailConfig:
     uid: int | None
     gid: int | None
     read_only: tuple[str, ...]
+    seccomp_pid_1: bytes | None
 
 
 def report(fd: int, **message: object) -> None:
@@ -76,7 +77,8 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
         applied.append("closed-fds")
         applied += landlock.restrict(list(config.read_only) + ["/dev/urandom", "/dev/zero"],
                                      [workdir, "/dev/null"])
-        applied += seccomp_filter.install(os.getpid())
+        program = config.seccomp_pid_1 if os.getpid() == 1 else seccomp_filter.compile_filter(os.getpid())
+        applied += seccomp_filter.install(program)
         applied.append("rlimits")
         rehearse()
         report(REPORT_FD, layers=applied)

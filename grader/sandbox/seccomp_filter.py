@@ -8,7 +8,10 @@ points) kill the process: libseccomp's default for a foreign architecture.
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import os
+import struct
 
 try:  # imported by the server, before any child is sealed: loading libseccomp reads files Landlock hides
     import pyseccomp
@@ -37,11 +40,23 @@ REFUSED = (
 )
 SIGNALS_TO_SELF_ONLY = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
 
+_PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
+_INSTRUCTION = struct.Struct("=HBBI")  # struct sock_filter: code, jt, jf, k
+_libc = ctypes.CDLL(None, use_errno=True)
 
-def install(own_pid: int) -> list[str]:
-    """Load the filter into this process; returns ["seccomp"], or [] when seccomp is unavailable."""
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def compile_filter(own_pid: int) -> bytes | None:
+    """The filter as a BPF program for a process whose pid is ``own_pid``; None without libseccomp.
+
+    Compiling takes milliseconds, so the server compiles once for pid 1 (a jail's pid in its
+    own pid namespace) and every such jail only loads the result.
+    """
     if pyseccomp is None:
-        return []
+        return None
     deny = pyseccomp.ERRNO(errno.EPERM)
     try:
         rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
@@ -51,8 +66,27 @@ def install(own_pid: int) -> list[str]:
         _add(rules, pyseccomp.ERRNO(errno.ENOSYS), "clone3")
         for name in SIGNALS_TO_SELF_ONLY:
             _add(rules, deny, name, pyseccomp.Arg(0, pyseccomp.NE, own_pid))
-        rules.load()
+        read, write = os.pipe()
+        try:
+            with os.fdopen(write, "wb") as sink:
+                rules.export_bpf(sink)
+            return os.read(read, 1 << 16)
+        finally:
+            os.close(read)
     except OSError:
+        return None
+
+
+def install(program: bytes | None) -> list[str]:
+    """Load a compiled filter into this process; returns ["seccomp"], or [] when it could not be loaded."""
+    if not program or len(program) % _INSTRUCTION.size:
+        return []
+    count = len(program) // _INSTRUCTION.size
+    instructions = ctypes.create_string_buffer(program, len(program))
+    fprog = _SockFprog(count, ctypes.cast(instructions, ctypes.c_void_p))
+    if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return []
+    if _libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
         return []
     return ["seccomp"]
 
