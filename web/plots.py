@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, timedelta
 
 from matplotlib.figure import Figure
 
@@ -23,18 +24,19 @@ def score_histogram(scores: list[float], title: str) -> str:
     return svg(figure)
 
 
+BUCKETS = ((timedelta(hours=3), timedelta(minutes=10), "10 minutes"), (timedelta(days=3), timedelta(hours=1), "hour"),
+           (timedelta.max, timedelta(days=1), "day"))
+
+
 def submissions_over_time(times: list[datetime], title: str) -> str:
-    """Submissions per hour (per day when they span more than two days)."""
+    """Submissions per 10 minutes, hour or day, whichever suits the span of the times."""
     figure = Figure(figsize=(5, 3))
     axes = figure.subplots()
     if times:
-        span_hours = (max(times) - min(times)).total_seconds() / 3600
-        unit = "hour" if span_hours <= 48 else "day"
-        keys = [t.replace(minute=0, second=0, microsecond=0) if unit == "hour"
-                else t.replace(hour=0, minute=0, second=0, microsecond=0) for t in times]
-        buckets = sorted(set(keys))
-        axes.bar(buckets, [keys.count(b) for b in buckets], width=(1 / 24 if unit == "hour" else 0.8) * 0.9,
-                 color="#1a7f37")
+        first = min(times)
+        size, unit = next((size, unit) for span, size, unit in BUCKETS if max(times) - first <= span)
+        counts = Counter(first + size * ((t - first) // size) for t in times)
+        axes.bar(list(counts), list(counts.values()), width=size * 0.9, align="edge", color="#1a7f37")
         axes.set(ylabel=f"submissions per {unit}")
         figure.autofmt_xdate()
     else:

@@ -55,4 +55,11 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
         page.click("#gradebook")
     rows = {r["username"]: r for r in csv.DictReader(io.StringIO(Path(download.value.path()).read_text()))}
     assert float(rows["grace"]["mse_grad"]) == 1.0
+
+    page.click("#matrix >> text=mse_grad")
+    page.wait_for_load_state("load")
+    widths = page.eval_on_selector_all(".plots img", "images => images.map(i => i.naturalWidth)")
+    assert len(widths) == 2 and all(width > 0 for width in widths), "the SVG plots did not load"
+    assert "missing 1/n" in page.inner_text("#mistakes")
+    page.screenshot(path=str(screenshots / "instructor-exercise.png"), full_page=True)
     instructor.close()
