@@ -144,3 +144,32 @@ def test_grade_command_prints_one_json_object(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["score"] == 0.0 and report["error"]
+
+
+def test_grading_still_runs_where_namespaces_are_refused() -> None:
+    """As in a default Docker container, whose seccomp profile refuses unshare() and mount()."""
+    import subprocess
+    import sys
+
+    script = (
+        "import errno, json, pyseccomp\n"
+        "refuse = pyseccomp.SyscallFilter(pyseccomp.ALLOW)\n"
+        "for name in ('unshare', 'mount', 'setns'):\n"
+        "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), name)\n"
+        "refuse.load()\n"
+        "from grader.pipeline import grade\n"
+        "from grader.sandbox.runner import ForkServerRunner\n"
+        "runner = ForkServerRunner()\n"
+        "honest = grade('def mse_grad(y_hat, y):\\n    return 2 * (y_hat - y) / len(y)\\n', 'mse_grad', runner=runner)\n"
+        "forks = grade('import os\\nos.fork()\\n', 'mse_grad', runner=runner)\n"
+        "print(json.dumps({'layers': runner.layers, 'honest': honest.score, 'forks': forks.error}))\n"
+        "runner.close()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd="/")
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert not [layer for layer in outcome["layers"] if layer.startswith("ns-")]
+    assert outcome["honest"] == 1.0 and "PermissionError" in outcome["forks"]
+    if landlock.abi_version() >= 1:
+        assert "landlock-fs" in outcome["layers"]
+    assert "seccomp" in outcome["layers"]
