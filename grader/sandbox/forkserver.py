@@ -43,6 +43,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass
 class Child:
+    """One sealed child as the server sees it: its keeper, the grader's pipe ends, what it reported."""
+
     keeper_pid: int
     workdir: str
     grader_ends: list[int]
@@ -55,15 +57,14 @@ class Child:
     buffer: bytes = b""
     deadline: float = field(default=float("inf"))
 
-    def read_report(self, until: str, timeout: float) -> bool:
-        """Read report lines until ``until`` has been heard of; False on a timeout or a dead child."""
+    def read_report(self, until: str, timeout: float) -> None:
+        """Read report lines until ``until`` has been heard of, the child is gone, or ``timeout`` passes."""
         end = time.monotonic() + timeout
-        while getattr(self, until) is None:
+        while getattr(self, until) is None and not self.closed:
             remaining = end - time.monotonic()
-            if self.closed or remaining <= 0 or not select.select([self.report_fd], [], [], remaining)[0]:
-                return False
+            if remaining <= 0 or not select.select([self.report_fd], [], [], remaining)[0]:
+                return
             self.pump()
-        return True
 
     def pump(self) -> None:
         """Read what the keeper and the jail have reported so far (call when the pipe is readable)."""

@@ -113,7 +113,8 @@ def make_reachable(paths: tuple[str, ...]) -> list[str]:
         return []
     reached = []
     for ancestor, inside in blocked.items():
-        handles = {path: os.open(path, os.O_PATH) for path in inside}
+        outermost = [p for p in inside if not any(q != p and p.startswith(q.rstrip(os.sep) + os.sep) for q in inside)]
+        handles = {path: os.open(path, os.O_PATH) for path in dict.fromkeys(outermost)}
         if _libc.mount(b"tmpfs", ancestor.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=0755,size=64k") != 0:
             continue
         for path, fd in handles.items():

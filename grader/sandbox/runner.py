@@ -67,6 +67,9 @@ class ForkServerRunner:
             try:
                 collected = collect(struct.pack(">Q", len(body)) + body, job_w, channel_r, out_r, err_r, limits,
                                     time.monotonic() + limits.wall_seconds)
+            except BaseException:  # interrupted mid-job: the server and its child go with it
+                self._stop_broken()
+                raise
             finally:
                 for fd in (channel_r, out_r, err_r):
                     os.close(fd)
@@ -131,7 +134,11 @@ class ForkServerRunner:
         finally:
             theirs.close()
         self._control = ours
-        self._offer = self._take_offer(timeout=START_SECONDS)
+        try:
+            self._offer = self._take_offer(timeout=START_SECONDS)
+        except SandboxUnavailable:
+            self._stop_broken()
+            raise
         self.layers = self._offer[0]
 
     def _take_offer(self, timeout: float = REPLY_SECONDS) -> tuple[tuple[str, ...], list[int]]:
