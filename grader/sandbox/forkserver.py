@@ -105,9 +105,9 @@ def read_only_paths() -> tuple[str, ...]:
 
 
 class Server:
-    def __init__(self, control: socket.socket, root: str, uid: int | None, gid: int | None) -> None:
+    def __init__(self, control: socket.socket, root: str, disk_bytes: int, uid: int | None, gid: int | None) -> None:
         self.control, self.root = control, root
-        self.config = JailConfig(uid, gid, read_only_paths(), compile_filter(1))
+        self.config = JailConfig(uid, gid, read_only_paths(), compile_filter(1), disk_bytes)
         if uid is not None:
             make_reachable(self.config.read_only)
         self.spare: Child | None = None
@@ -264,13 +264,13 @@ def warm_up() -> None:
 
 
 def main() -> None:
-    """Entry point: ``python -I -m grader.sandbox.forkserver CONTROL_FD ROOT [UID GID]``."""
+    """Entry point: ``python -I -m grader.sandbox.forkserver CONTROL_FD ROOT DISK_BYTES [UID GID]``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C meant for the grader; it ends us by closing the socket
     control = socket.socket(fileno=int(sys.argv[1]))
-    uid = int(sys.argv[3]) if len(sys.argv) > 3 else None
-    gid = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    uid = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    gid = int(sys.argv[5]) if len(sys.argv) > 5 else None
     warm_up()
-    Server(control, sys.argv[2], uid, gid).serve()
+    Server(control, sys.argv[2], int(sys.argv[3]), uid, gid).serve()
 
 
 if __name__ == "__main__":

@@ -56,6 +56,15 @@ def seal_namespaces(names: list[str]) -> list[str]:
     return applied
 
 
+def own_disk(workdir: str, size: int, uid: int | None, gid: int | None) -> list[str]:
+    """Cover the child's directory with a tmpfs of ``size`` bytes, so all its files together stay small."""
+    owner = f",uid={uid},gid={gid}" if uid is not None else ""
+    options = f"size={size},nr_inodes=1024,mode=0700{owner}".encode()
+    if _libc.mount(b"tmpfs", workdir.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, options) != 0:
+        return []
+    return ["disk-quota"]
+
+
 def drop_privileges(uid: int | None, gid: int | None) -> list[str]:
     """As root, become the slot's own unprivileged uid; otherwise drop the user namespace's capabilities."""
     if uid is not None and gid is not None:

@@ -22,7 +22,7 @@ from dataclasses import asdict
 
 from grader.sandbox.harness import encode_json
 from grader.sandbox.jail import JailResult, judge_run
-from grader.sandbox.limits import Limits
+from grader.sandbox.limits import DEFAULT_LIMITS, Limits
 from grader.sandbox.policy import SandboxUnavailable, require_isolation
 from grader.sandbox.process import collect
 from grader.sandbox.protocol import Job, encode_job
@@ -45,8 +45,8 @@ class ForkServerRunner:
     process for parallel grading.
     """
 
-    def __init__(self, slot_uid_base: int = SLOT_UID_BASE) -> None:
-        self.slot_uid_base = slot_uid_base
+    def __init__(self, slot_uid_base: int = SLOT_UID_BASE, disk_bytes: int = DEFAULT_LIMITS.disk_bytes) -> None:
+        self.slot_uid_base, self.disk_bytes = slot_uid_base, disk_bytes
         self.layers: tuple[str, ...] = ()
         self.owner_pid = os.getpid()
         self._lock = threading.Lock()
@@ -127,7 +127,7 @@ class ForkServerRunner:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self._process = subprocess.Popen(
-                args + [str(theirs.fileno()), self._root] + args_tail, env=SERVER_ENV, cwd="/",
+                args + [str(theirs.fileno()), self._root, str(self.disk_bytes)] + args_tail, env=SERVER_ENV, cwd="/",
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=[theirs.fileno()],
                 start_new_session=True,
             )

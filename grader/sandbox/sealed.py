@@ -36,6 +36,7 @@ class JailConfig:
     gid: int | None
     read_only: tuple[str, ...]
     seccomp_pid_1: bytes | None
+    disk_bytes: int
 
 
 def report(fd: int, **message: object) -> None:
@@ -70,6 +71,8 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
     try:
         os.setsid()
         applied = ["session"] + namespaces + layers.seal_namespaces(namespaces)
+        if "ns-mount" in namespaces:
+            applied += layers.own_disk(workdir, config.disk_bytes, config.uid, config.gid)
         os.chdir(workdir)
         os.environ.update(HOME=workdir, TMPDIR=workdir)
         applied += layers.drop_privileges(config.uid, config.gid)

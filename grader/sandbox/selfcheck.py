@@ -18,6 +18,7 @@ LAYERS = {
     "ns-uts": "a hostname of its own",
     "ns-user": "a user namespace (made only when not root)",
     "private-proc": "its own /proc, listing only the sandbox's processes",
+    "disk-quota": "its directory is a small tmpfs: all its files together stay within the disk limit",
     "uid": "a uid of its own per worker slot (as root)",
     "no-capabilities": "every capability dropped inside the user namespace",
     "closed-fds": "only the job pipe, the output pipes and the job channel stay open",

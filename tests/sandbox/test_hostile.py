@@ -377,6 +377,17 @@ def test_huge_files_are_cut_and_removed(grade_hostile: Grade, runner: ForkServer
     assert [p.name for p in Path(runner._root).glob("*/huge")] == []
 
 
+def test_cant_fill_the_disk_with_many_files(grade_hostile: Grade, runner: ForkServerRunner) -> None:
+    if "disk-quota" not in runner.layers:
+        pytest.skip("no mount namespace (unshare refused), so no tmpfs caps the directory's size")
+    source = ("def mse_grad(y_hat, y):\n"
+              "    for i in range(1000):\n"
+              "        with open(f'part-{i}', 'wb') as f:\n"
+              "            f.write(bytes(2 * 10**6))\n"
+              "    return y_hat\n")
+    assert_failed(grade_hostile(source), "No space left on device")
+
+
 # Network
 
 
