@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
-from web.models import CaseResult, Regrade, Submission, utcnow
+from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
 from worker.queue import REGRADE
 
 
@@ -29,62 +29,62 @@ def claim(session: Session, submission_id: int, task_id: str, max_attempts: int)
 
     A queued row is claimed by one UPDATE, so two deliveries of the same task cannot both win.
     A running row is taken back only by the same task id: a retry, or a redelivery after its
-    worker died.
+    worker died. One round trip: grading throughput is bounded by the worker's own CPU.
     """
-    now = utcnow()
     won = session.execute(
         update(Submission)
         .where(Submission.id == submission_id,
                or_(Submission.status == "queued", (Submission.status == "running") & (Submission.task_id == task_id)))
-        .values(status="running", task_id=task_id, started_at=now, attempts=Submission.attempts + 1)
-    ).rowcount
-    if not won:
+        .values(status="running", task_id=task_id, started_at=utcnow(), attempts=Submission.attempts + 1)
+        .returning(Submission.attempts, Submission.source, Submission.seed, Submission.exercise_id)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if won is None:
         return None
-    submission = session.get(Submission, submission_id, populate_existing=True)
-    if submission.attempts > max_attempts:
+    if won.attempts > max_attempts:
         record_failure(session, submission_id, f"Grading failed {max_attempts} times; ask your instructor")
         return None
-    return Claimed(submission.id, submission.exercise.name, submission.source, submission.seed)
+    exercise = session.get_one(CourseExercise, won.exercise_id)
+    return Claimed(submission_id, exercise.name, won.source, won.seed)
 
 
 def release(session: Session, submission_id: int) -> None:
     """Give a claimed row back to the queue, its attempt not counted."""
     session.execute(update(Submission).where(Submission.id == submission_id, Submission.status == "running")
-                    .values(status="queued", task_id=None, attempts=Submission.attempts - 1))
+                    .values(status="queued", task_id=None, attempts=Submission.attempts - 1)
+                    .execution_options(synchronize_session=False))
 
 
 def record_report(session: Session, submission_id: int, report: dict[str, Any]) -> None:
     """Store a finished grading (a student's failure included) as the row's result, replacing any old one."""
-    submission = session.get(Submission, submission_id)
-    exercise = EXERCISES.get(submission.exercise.name)
+    exercise = EXERCISES.get(report.get("exercise", ""))
     mistakes = {m.hint: m.name for m in exercise.mistakes} if exercise else {}
-    submission.cases = [
-        CaseResult(position=i, name=c["name"], passed=c["passed"], kind=c["kind"], message=c["message"],
-                   hint=c.get("hint"), mistake=mistakes.get(c.get("hint")), traceback=c.get("traceback"))
-        for i, c in enumerate(report["cases"])
-    ]
-    submission.status, submission.graded_at = "graded", utcnow()
-    submission.score, submission.passed, submission.error = report["score"], report["passed"], report["error"]
-    submission.report = {key: report.get(key) for key in ("hints", "samples", "output")}
-    close_regrades(session, submission)
+    session.execute(delete(CaseResult).where(CaseResult.submission_id == submission_id))
+    if report["cases"]:
+        session.execute(insert(CaseResult), [
+            {"submission_id": submission_id, "position": i, "name": c["name"], "passed": c["passed"],
+             "kind": c["kind"], "message": c["message"], "hint": c.get("hint"), "mistake": mistakes.get(c.get("hint")),
+             "traceback": c.get("traceback")}
+            for i, c in enumerate(report["cases"])])
+    finish(session, submission_id, status="graded", score=report["score"], passed=report["passed"],
+           error=report["error"], report={key: report.get(key) for key in ("hints", "samples", "output")})
 
 
 def record_failure(session: Session, submission_id: int, message: str) -> None:
     """The grader itself could not finish: status error, with the reason for the student."""
-    submission = session.get(Submission, submission_id)
-    submission.status, submission.graded_at = "error", utcnow()
-    submission.score, submission.passed, submission.error = 0.0, False, message
-    submission.cases = []
-    close_regrades(session, submission)
+    session.execute(delete(CaseResult).where(CaseResult.submission_id == submission_id))
+    finish(session, submission_id, status="error", score=0.0, passed=False, error=message, report=None)
 
 
-def close_regrades(session: Session, submission: Submission) -> None:
-    if submission.queue != REGRADE:
-        return
-    open_audits = session.scalars(select(Regrade).where(
-        Regrade.submission_id == submission.id, Regrade.finished_at.is_(None)))
-    for audit in open_audits:
-        audit.new_score, audit.new_passed, audit.finished_at = submission.score, submission.passed, utcnow()
+def finish(session: Session, submission_id: int, **values: Any) -> None:
+    """Write the outcome on the row and, for a regrade, on its open audit rows."""
+    queue = session.execute(
+        update(Submission).where(Submission.id == submission_id).values(graded_at=utcnow(), **values)
+        .returning(Submission.queue).execution_options(synchronize_session=False)
+    ).scalar_one()
+    if queue == REGRADE:
+        session.execute(update(Regrade).where(Regrade.submission_id == submission_id, Regrade.finished_at.is_(None))
+                        .values(new_score=values["score"], new_passed=values["passed"], finished_at=utcnow()))
 
 
 def lost_submissions(session: Session, requeue_after: float, running_after: float,

@@ -23,7 +23,7 @@ def test_the_same_task_may_claim_again_after_its_worker_died(session, make_user,
     claim(session, submission.id, "task-1", 3)
     again = claim(session, submission.id, "task-1", 3)
     assert again is not None and again.source == submission.source
-    assert session.get(Submission, submission.id).attempts == 2
+    assert session.get(Submission, submission.id, populate_existing=True).attempts == 2
 
 
 def test_a_graded_submission_is_not_claimed_again(session, make_user, make_submission):
@@ -47,7 +47,7 @@ def test_too_many_attempts_end_as_an_error_for_the_student(session, make_user, m
     submission = make_submission(make_user(), status="queued", attempts=3)
     assert claim(session, submission.id, "task-1", 3) is None
     session.commit()
-    row = session.get(Submission, submission.id)
+    row = session.get(Submission, submission.id, populate_existing=True)
     assert row.status == "error" and "3 times" in row.error
 
 
@@ -55,7 +55,8 @@ def test_a_grader_failure_is_stored_as_status_error(session, make_user, make_sub
     submission = make_submission(make_user(), status="running")
     record_failure(session, submission.id, "Grading took too long")
     session.commit()
-    assert (submission.status, submission.score, submission.error) == ("error", 0.0, "Grading took too long")
+    row = session.get(Submission, submission.id, populate_existing=True)
+    assert (row.status, row.score, row.error) == ("error", 0.0, "Grading took too long")
 
 
 def test_the_sweep_finds_stale_queued_and_running_rows_only(session, make_user, make_submission):

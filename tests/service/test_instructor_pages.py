@@ -13,7 +13,8 @@ from worker.grading import record_report
 def graded(session, make_submission, user, score, hint=None, **fields):
     submission = make_submission(user, status="running", **fields)
     record_report(session, submission.id, {
-        "score": score, "passed": score == 1.0, "error": None, "hints": [hint] if hint else [], "samples": [],
+        "exercise": "mse_grad", "score": score, "passed": score == 1.0, "error": None,
+        "hints": [hint] if hint else [], "samples": [],
         "output": "", "cases": [{"name": "n = 2", "passed": score == 1.0, "message": "m", "kind": "values",
                                  "hint": hint}]})
     session.commit()
@@ -79,7 +80,7 @@ def test_regrading_a_submission_queues_it_on_the_regrade_queue_with_an_audit(cli
     assert (audit.old_score, audit.requested_by_id, audit.new_score) == (0.3, prof.id, None)
     record_report(session, row.id, {"score": 1.0, "passed": True, "error": None, "cases": []})
     session.commit()
-    assert session.query(Regrade).one().new_score == 1.0
+    assert session.query(Regrade).populate_existing().one().new_score == 1.0
 
 
 def test_regrading_an_exercise_queues_all_its_submissions(client, session, make_user, sign_in, make_submission):
