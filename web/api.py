@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from exercises import EXERCISES
 from web.auth import authenticate, csrf, issue_token, user_for_token
 from web.db import get_session
 from web.errors import error_response
@@ -50,8 +51,6 @@ def create_token() -> Any:
 
 @bp.get("/exercises")
 def exercises() -> Response:
-    from exercises import EXERCISES
-
     rows = [row for row in publish_catalogue(get_session()) if row.visible or g.api_user.is_instructor]
     return jsonify([{"name": row.name, "title": EXERCISES[row.name].title, "signature": EXERCISES[row.name].signature,
                      "opens_at": iso(row.opens_at), "due_at": iso(row.due_at)} for row in rows])

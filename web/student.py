@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from web.auth import authenticate
@@ -96,5 +96,6 @@ def submissions() -> str:
 
 
 @bp.app_context_processor
-def forms() -> dict[str, Any]:
-    return {"action_form": ActionForm() if request else None}
+def sign_out_form() -> dict[str, Any]:
+    """Every page's sign-out button posts a form with a CSRF token."""
+    return {"action_form": ActionForm()}

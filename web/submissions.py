@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from exercises import EXERCISES, Exercise
 from grader.submission import SubmissionError, read_submission
-from web.models import CourseExercise, Submission, User, utcnow
+from web.models import CaseResult, CourseExercise, Submission, User, utcnow
 from worker.queue import LIVE, send_grading
 
 
@@ -158,7 +158,7 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     return data
 
 
-def case_dict(case: Any, submission: Submission, viewer: User) -> dict[str, Any]:
+def case_dict(case: CaseResult, submission: Submission, viewer: User) -> dict[str, Any]:
     if submission.exercise.show_hidden_results or viewer.is_instructor:
         return {"name": case.name, "passed": case.passed, "message": case.message, "kind": case.kind,
                 "hint": case.hint, "traceback": case.traceback}
