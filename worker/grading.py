@@ -48,13 +48,6 @@ def claim(session: Session, submission_id: int, task_id: str, max_attempts: int)
     return Claimed(submission_id, exercise.name, won.source, won.seed)
 
 
-def release(session: Session, submission_id: int) -> None:
-    """Give a claimed row back to the queue, its attempt not counted."""
-    session.execute(update(Submission).where(Submission.id == submission_id, Submission.status == "running")
-                    .values(status="queued", task_id=None, attempts=Submission.attempts - 1)
-                    .execution_options(synchronize_session=False))
-
-
 def record_report(session: Session, submission_id: int, report: dict[str, Any]) -> None:
     """Store a finished grading (a student's failure included) as the row's result, replacing any old one."""
     exercise = EXERCISES.get(report.get("exercise", ""))

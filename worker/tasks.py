@@ -15,7 +15,7 @@ from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
 from web.models import Submission
-from worker.grading import claim, lost_submissions, record_failure, record_report, release
+from worker.grading import claim, lost_submissions, record_failure, record_report
 from worker.queue import send_grading
 
 # Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
@@ -49,10 +49,10 @@ def grade_submission(self, submission_id: int) -> str:
     except SoftTimeLimitExceeded:
         return store_failure(submission_id, "Grading took too long and was stopped; try again later")
     except SandboxUnavailable:
-        # This host cannot isolate code: not the student's fault, so the row waits in the queue (the
-        # sweep offers it again) until an administrator fixes the worker.
-        with session_scope(factory) as session:
-            release(session, submission_id)
+        # A worker that cannot isolate code must say so where people look, not spin forever; an
+        # instructor regrades once an administrator has fixed the host (see `gradegrad sandbox-check`).
+        store_failure(submission_id, "The grading server cannot isolate code right now; "
+                                     "your instructor can regrade this once it is fixed")
         raise
     except Exception as exc:
         store_failure(submission_id, f"The grader failed ({type(exc).__name__}); your instructor can regrade it")

@@ -108,3 +108,18 @@ def test_the_openapi_document_describes_every_route(client):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
     assert {"/exercises", "/submissions", "/submissions/{id}", "/tokens"} <= set(document["paths"])
+
+
+def test_hidden_case_verdicts_stay_hidden_when_the_instructor_says_so(client, session, make_user, token_for,
+                                                                      make_submission, published):
+    published("mse_grad").show_hidden_results = False
+    session.commit()
+    user = make_user()
+    submission = make_submission(user, status="running")
+    record_report(session, submission.id, {
+        "exercise": "mse_grad", "score": 0.0, "passed": False, "error": None, "hints": [], "samples": [],
+        "output": "", "cases": [{"name": "n = 2", "passed": False, "message": "twice", "kind": "values",
+                                 "hint": "Keep the 1/n."}]})
+    session.commit()
+    case = client.get(f"/api/v1/submissions/{submission.id}", headers=token_for(user)).json["cases"][0]
+    assert case["passed"] is False and case["message"] == "Hidden by the instructor" and case["hint"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from web.models import CaseResult, Submission, utcnow
-from worker.grading import claim, lost_submissions, record_failure, record_report, release
+from worker.grading import claim, lost_submissions, record_failure, record_report
 
 REPORT = {"score": 0.5, "passed": False, "error": None, "hints": [], "samples": [], "output": "",
           "cases": [{"name": "a", "passed": True, "message": "Right", "kind": "right"},
@@ -70,11 +70,3 @@ def test_the_sweep_finds_stale_queued_and_running_rows_only(session, make_user, 
     assert all(s.status == "queued" and s.queued_at > old for s in found)
     assert lost_submissions(session, requeue_after=60, running_after=120) == []
 
-
-def test_a_released_claim_goes_back_to_the_queue_uncounted(session, make_user, make_submission):
-    submission = make_submission(make_user(), status="queued")
-    claim(session, submission.id, "task-1", 3)
-    release(session, submission.id)
-    session.commit()
-    row = session.get(Submission, submission.id, populate_existing=True)
-    assert (row.status, row.attempts, row.task_id) == ("queued", 0, None)
