@@ -1,7 +1,7 @@
 """What isolation costs per submission: the in-process floor, a plain fork, a fresh interpreter and the sandbox.
 
 Every runner grades the same submissions, one right answer per exercise of the catalogue,
-interleaved so that the machine's noise falls on all of them alike (and so the sandbox has
+interleaved in a shuffled order so that the machine's noise falls on all of them alike (and so the sandbox has
 its next child sealed by the time a submission comes, as a worker that stores results has). The time measured is
 ``runner.run(job, limits)``: all the hidden and sample cases of one submission, until the
 answers are read back and checked. Run with 1 and then 2 concurrent workers (processes,
@@ -16,6 +16,7 @@ import argparse
 import inspect
 import multiprocessing
 import os
+import random
 import statistics
 import sys
 import time
@@ -112,7 +113,7 @@ def measure(reps: int, fresh_reps: int) -> dict[tuple[str, str], list[float]]:
     try:
         for name, job in jobs().items():
             for rep in range(reps):
-                for kind, runner in runners.items():
+                for kind, runner in random.Random(rep).sample(list(runners.items()), len(runners)):
                     if kind == "fresh" and rep >= fresh_reps:
                         continue
                     started = time.perf_counter()

@@ -104,14 +104,27 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
         os._exit(0)
 
 
+REHEARSAL = """
+import numpy as np
+def f(x, n, s):
+    h = np.tanh(x @ x.T + n[0]) * np.exp(-np.abs(x)) + np.log1p(np.maximum(x, 0.0))
+    p = np.exp(h - h.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    g = np.einsum("ij,jk->ik", p, x) + np.outer(n[0], n[0]) - np.mean(x, axis=0) * s
+    g = np.where(g > 0, g, 0.5 * g) + np.clip(g, -1.0, 1.0) + np.zeros_like(g).reshape(3, 3).T
+    return g / (1.0 + np.exp(-g)) + np.dot(x, np.ones(3))[:, None] + np.sqrt(np.square(g))
+"""
+"""A job touching what gradient code commonly uses, so its pages are copied before the clock starts."""
+
+
 def rehearse() -> None:
     """Run one job of our own through the harness, output discarded.
 
     In the server it loads every module a job needs; in a sealed child, before a job arrives,
     it makes the pages a job touches the child's own, so that copying them is not on the clock.
     """
-    case = JobCase("rehearsal", {"x": np.ones(3), "n": [np.ones(2)], "s": 1.0}, [harness.Slot("dx", (), (3,))])
-    job = Job("def f(x, n, s):\n    return x * s\n", "f", ("x", "n", "s"), [case])
+    case = JobCase("rehearsal", {"x": np.ones((3, 3)), "n": [np.ones(3)], "s": 1.0}, [harness.Slot("dx", (), (3, 3))])
+    job = Job(REHEARSAL, "f", ("x", "n", "s"), [case])
     harness.run_job(encode_job(job), lambda blob: None)
 
 
