@@ -25,12 +25,12 @@ def unprivileged_user() -> pwd.struct_passwd:
 @pytest.mark.skipif(os.geteuid() != 0, reason="already unprivileged: this run is the unprivileged one")
 def test_hostile_suite_passes_as_an_unprivileged_user() -> None:
     user = unprivileged_user()
-    # An interpreter under root's 0700 home is reached the way the sandbox reaches it: through a
-    # private mount namespace that shows only the interpreter's own directory there.
+    # An interpreter or a checkout under root's 0700 home is reached the way the sandbox reaches
+    # it: through a private mount namespace that shows only those directories there.
     launcher = (
         "import os, sys\n"
         "from grader.sandbox.layers import make_reachable\n"
-        "make_reachable((sys.base_prefix,))\n"
+        f"make_reachable((sys.base_prefix, {str(PROJECT)!r}))\n"
         "os.execvp('setpriv', sys.argv[1:])\n"
     )
     command = [
