@@ -22,6 +22,7 @@ from grader.sandbox.harness import Slot
 MAX_JSON_BYTES = 64 * 1024
 MAX_DIMS = 8
 INPUT_KINDS = "biuf"
+MIN_ELEMENT_CAP = 4096
 # The header numpy and the harness write for a float64 array, padded with spaces: nothing else.
 _NPY_HEADER = re.compile(rb"\{'descr': '<f8', 'fortran_order': False, 'shape': \(((?:\d{1,12}, )*\d{1,12},?)?\), \} *\n")
 
@@ -116,7 +117,8 @@ def decode_reply(data: bytes, job: Job) -> ChannelReply:
             return reply
         if head.get("type") != "case" or head.get("name") != case.name:
             raise ProtocolError("the reply's cases are out of order")
-        arrays = [blobs.array() for _ in range(_count(head.get("arrays")))]
+        cap = max((element_cap(slot.shape) for slot in case.slots), default=0)
+        arrays = [blobs.array(cap) for _ in range(_count(head.get("arrays")))]
         if any(a is None for a in arrays):
             return reply
         reply.cases.append(_case_run(head, arrays, len(case.slots)))
@@ -176,17 +178,28 @@ class _Blobs:
             raise ProtocolError("a reply blob is not a JSON object")
         return value
 
-    def array(self) -> np.ndarray | None:
+    def array(self, max_elements: int) -> np.ndarray | None:
         blob = self.next(len(self.data))
-        return None if blob is None else read_npy(blob)
+        return None if blob is None else read_npy(blob, max_elements)
 
 
-def read_npy(blob: bytes) -> np.ndarray:
+def element_cap(expected: tuple[int, ...]) -> int:
+    """How many elements an answer for ``expected`` may have: wrong shapes pass, to be named, bombs do not.
+
+    Room for a wrong shape that is a mistake worth naming (an outer product where a vector
+    was due, say), none for an answer far larger than any mistake.
+    """
+    size = int(np.prod(expected, dtype=np.int64))
+    return max(16 * size, size * size, MIN_ELEMENT_CAP)
+
+
+def read_npy(blob: bytes, max_elements: int) -> np.ndarray:
     """A float64 array from untrusted ``.npy`` bytes, checked before anything is allocated.
 
     Only the exact version 1.0 header the harness writes is accepted (little-endian float64,
-    C order, at most MAX_DIMS dimensions), and the declared size must equal the payload's. The
-    data is then viewed with ``np.frombuffer`` as float64: no code path can unpickle anything.
+    C order, at most MAX_DIMS dimensions), the declared size must equal the payload's, and the
+    array may hold at most ``max_elements`` (see ``element_cap``). The data is then viewed
+    with ``np.frombuffer`` as float64: no code path can unpickle anything.
     """
     if len(blob) < harness.NPY_PREFIX or not blob.startswith(harness.NPY_MAGIC):
         raise ProtocolError("an answer is not a version 1.0 .npy file")
@@ -200,6 +213,8 @@ def read_npy(blob: bytes) -> np.ndarray:
     start = harness.NPY_PREFIX + length
     if 8 * int(np.prod(shape, dtype=np.int64)) != len(blob) - start or any(n > len(blob) for n in shape):
         raise ProtocolError("an answer array's size does not match its header")
+    if (len(blob) - start) // 8 > max_elements:
+        raise ProtocolError(f"an answer array of shape {shape} is far larger than the expected answer")
     return np.frombuffer(blob, "<f8", offset=start).reshape(shape).copy()
 
 
