@@ -104,9 +104,9 @@ def leftovers() -> list[str]:
             children = [pid for pid, (ppid, _, _) in processes.items() if ppid == parent]
             if len(children) > 1:
                 problems.append(f"process {parent} has {len(children)} sandbox children")
-    for root in Path(tempfile.gettempdir()).glob("gradegrad-*"):
-        jobs = list(root.glob("job-*")) if root.name.startswith("gradegrad-sandbox-") else [root]
-        if len(jobs) > 1 or not root.name.startswith("gradegrad-sandbox-"):
+    for root in Path(tempfile.gettempdir()).glob("gradegrad-sandbox-*"):
+        jobs = list(root.glob("job-*"))
+        if len(jobs) > 1:
             problems.append(f"{root} holds {[j.name for j in jobs]}")
     return sorted(problems)
 

@@ -131,19 +131,24 @@ def test_server_holds_no_descriptor_of_the_grader(runner: ForkServerRunner) -> N
     assert all(t.startswith(("socket:", "pipe:")) or t == "/dev/null" for t in targets), targets
 
 
-def test_grade_command_prints_one_json_object(tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", [
+    "import os, sys\nprint('{\"score\": 1.0}')\nos.write(1, b'}{\\n' * 1000)\nsys.stderr.write('x' * 10**6)\nos._exit(0)\n",
+    "import sys\nfor _ in range(200):\n    sys.stdout.write('{\"passed\": true}' * 60000)\n",
+    "import os, signal\nfor pid in (os.getppid(), -1, 0):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+    "    except OSError:\n        pass\ndef mse_grad(y_hat, y):\n    return y_hat\n",
+], ids=["fake-json-and-exit", "200-megabytes", "kill-the-parent"])
+def test_grade_command_prints_one_json_object(tmp_path: Path, source: str) -> None:
     import subprocess
     import sys
 
     hostile = tmp_path / "hostile.py"
-    hostile.write_text("import os, sys\nprint('{\"score\": 1.0}')\nos.write(1, b'}{\\n' * 1000)\n"
-                       "sys.stderr.write('x' * 10**6)\nos._exit(0)\n")
+    hostile.write_text(source)
     gradegrad = Path(sys.executable).parent / "gradegrad"
     done = subprocess.run([gradegrad, "grade", "--json", "mse_grad", str(hostile)], capture_output=True,
                           timeout=60, env={k: v for k, v in os.environ.items() if k != UNSAFE_FLAG})
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["score"] == 0.0 and report["error"]
+    assert report["score"] == 0.0 and not report["passed"]
 
 
 def test_grading_still_runs_where_namespaces_are_refused() -> None:
