@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from grader.pipeline import to_plain
 from web.auth import authenticate
 from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
@@ -70,7 +71,9 @@ def exercise_page(name: str, form: SubmitForm) -> str:
     published = find_published(get_session(), name, current_user) or abort(404)
     exercise = exercise_of(published)
     return render_template("student/exercise.html", published=published, exercise=exercise, form=form,
-                           statement=render_statement(exercise.statement), samples=exercise.public_cases,
+                           statement=render_statement(exercise.statement),
+                           samples=[(case.name, {k: to_plain(v) for k, v in case.inputs.items()})
+                                    for case in exercise.public_cases],
                            quota=quota(get_session(), current_user, published))
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from exercises import EXERCISES
 from web import create_app
 from web.models import Submission, utcnow
 from worker.grading import record_report
@@ -112,3 +113,11 @@ def test_forms_refuse_a_post_without_the_csrf_token(database_url, tmp_path, path
     answer = app.test_client().post(path, data={"username": "a", "password": "b", "source": WRONG})
     assert answer.status_code == 400 and "CSRF" in answer.text
     app.extensions["db_engine"].dispose()
+
+
+@pytest.mark.parametrize("name", list(EXERCISES), ids=list(EXERCISES))
+def test_every_exercise_page_renders_its_statement_and_samples(client, make_user, sign_in, name):
+    sign_in(make_user())
+    page = client.get(f"/exercises/{name}")
+    assert page.status_code == 200
+    assert "<math" in page.text and "array(" not in page.text
