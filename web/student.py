@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from grader.pipeline import to_plain
@@ -47,7 +47,11 @@ def index() -> str:
 @bp.get("/exercises/<name>")
 @login_required
 def exercise(name: str) -> str:
-    return exercise_page(name, SubmitForm())
+    form = SubmitForm()
+    earlier = request.args.get("from", type=int)
+    if earlier and (submission := visible_submission(get_session(), current_user, earlier)):
+        form.source.data = submission.source  # "fix it and submit again" starts from the code that failed
+    return exercise_page(name, form)
 
 
 @bp.post("/exercises/<name>")

@@ -22,8 +22,7 @@ def sign_in(context, service, username):
     return page
 
 
-def submit_from_the_editor(page, service, source):
-    page.goto(f"{service.url}/exercises/mse_grad")
+def submit_from_the_editor(page, source):
     page.fill("textarea[name=source]", source)
     page.click("text=Submit for grading")
     page.wait_for_selector("#verdict", timeout=30_000)  # the page reloads itself once graded
@@ -34,11 +33,14 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     page = sign_in(student, embedded_service, "grace")
     assert "Gradient of the mean squared error" in page.inner_text("main")
 
-    submit_from_the_editor(page, embedded_service, WRONG)
+    page.goto(f"{embedded_service.url}/exercises/mse_grad")
+    submit_from_the_editor(page, WRONG)
     assert "Not yet" in page.inner_text("#verdict")
     assert "keep the factor 1/n" in page.inner_text(".hints")
 
-    submit_from_the_editor(page, embedded_service, RIGHT)
+    page.click("#resubmit")
+    assert page.input_value("textarea[name=source]") == WRONG
+    submit_from_the_editor(page, RIGHT)
     assert "Passed: score 100%" in page.inner_text("#verdict")
     page.screenshot(path=str(screenshots / "student-result.png"), full_page=True)
     student.close()

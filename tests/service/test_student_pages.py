@@ -121,3 +121,12 @@ def test_every_exercise_page_renders_its_statement_and_samples(client, make_user
     page = client.get(f"/exercises/{name}")
     assert page.status_code == 200
     assert "<math" in page.text and "array(" not in page.text
+
+
+def test_fix_it_and_submit_again_starts_from_ones_own_code_only(client, make_user, sign_in, make_submission):
+    ada, grace = make_user("ada"), make_user("grace")
+    mine = make_submission(ada, source="MY_ATTEMPT = 1")
+    theirs = make_submission(grace, source="THEIR_ATTEMPT = 1")
+    sign_in(ada)
+    assert "MY_ATTEMPT" in client.get(f"/exercises/mse_grad?from={mine.id}").text
+    assert "THEIR_ATTEMPT" not in client.get(f"/exercises/mse_grad?from={theirs.id}").text
