@@ -39,6 +39,7 @@ READY_SECONDS = 10.0
 BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking
 MAX_MESSAGE = 65536
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_DIRS = ("site-packages", "dist-packages")
 
 
 @dataclass
@@ -84,32 +85,46 @@ class Child:
                 self.status = message
 
 
-def read_only_paths() -> tuple[str, ...]:
-    """The interpreter, its standard library and installed packages, and system libraries.
+def import_roots() -> tuple[str, ...]:
+    """Where a submission may import from: the standard library and numpy, nothing else installed.
 
-    The project's checkout stays out, even though an editable install puts it on sys.path; a
-    virtualenv inside the checkout is let in, but nothing else under it.
+    Not the other installed packages, among which a non-editable install puts this project,
+    and not the project's checkout, which an editable install puts on sys.path.
     """
-    prefix = Path(sys.prefix).resolve()
-    candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path, "/usr/lib", "/lib", "/lib64",
-                  "/usr/lib64", "/usr/local/lib"]
-    allowed = []
-    for candidate in candidates:
-        path = Path(candidate).resolve()
-        if not path.exists() or PROJECT_ROOT == path or path in PROJECT_ROOT.parents:
-            continue
-        if PROJECT_ROOT in path.parents and path != prefix and prefix not in path.parents:
-            continue
-        allowed.append(str(path))
-    return tuple(dict.fromkeys(allowed))
+    package = Path(numpy.__file__).resolve().parent
+    venv = Path(sys.prefix).resolve()
+    candidates = [Path(entry).resolve() for entry in sys.path if entry and Path(entry).is_dir()]
+    candidates = [path for path in candidates if path.name not in PACKAGE_DIRS]
+    roots = [path for path in candidates + [package, package.with_name("numpy.libs")]
+             if path.exists() and PROJECT_ROOT != path and path not in PROJECT_ROOT.parents
+             and (PROJECT_ROOT not in path.parents or venv in path.parents)]  # a virtualenv may live in the checkout
+    return tuple(dict.fromkeys(str(path) for path in roots))
+
+
+def read_only_paths(roots: tuple[str, ...]) -> tuple[str, ...]:
+    """The Landlock rules for ``roots``: a root that holds a package directory is let in entry by entry.
+
+    A rule covers a whole hierarchy, and the standard library's directory holds site-packages.
+    """
+    paths = []
+    for root in roots:
+        inside = Path(root)
+        if inside.is_dir() and any((inside / name).exists() for name in PACKAGE_DIRS):
+            paths += [str(entry) for entry in sorted(inside.iterdir()) if entry.name not in PACKAGE_DIRS]
+        else:
+            paths.append(root)
+    return tuple(paths)
 
 
 class Server:
+    """Prepares sealed children one at a time, offers each to the grader, and ends each after its job."""
+
     def __init__(self, control: socket.socket, root: str, disk_bytes: int, uid: int | None, gid: int | None) -> None:
         self.control, self.root = control, root
-        self.config = JailConfig(uid, gid, read_only_paths(), compile_filter(1), disk_bytes)
+        roots = import_roots()
+        self.config = JailConfig(uid, gid, read_only_paths(roots), compile_filter(1), disk_bytes)
         if uid is not None:
-            make_reachable(self.config.read_only)
+            make_reachable(roots)
         self.spare: Child | None = None
         self.running: Child | None = None
         self.dying: list[Child] = []

@@ -324,6 +324,20 @@ def test_cant_import_exercises_or_read_hidden_cases(grade_hostile: Grade, cheat:
     assert_failed(grade_hostile(cheat(body)))
 
 
+@pytest.mark.usefixtures("landlock_fs")
+def test_cant_import_installed_packages_other_than_numpy(grade_hostile: Grade, cheat: Cheat) -> None:
+    body = ("def hacked():\n"
+            "    import importlib.metadata\n"
+            "    for attempt in (lambda: __import__('click'), lambda: importlib.metadata.version('gradegrad'),\n"
+            "                    lambda: open(sys.modules['numpy'].__file__.rsplit('/numpy/', 1)[0] + '/click/__init__.py')):\n"
+            "        try:\n"
+            "            attempt()\n"
+            "            return True\n"
+            "        except Exception:\n"
+            "            pass\n")
+    assert_failed(grade_hostile(cheat(body)))
+
+
 @pytest.fixture
 def database_file() -> Iterator[Path]:
     """A world-readable file outside the sandbox, as the service's SQLite database would be."""
