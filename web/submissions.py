@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +18,9 @@ from exercises import EXERCISES, Exercise
 from grader.submission import SubmissionError, read_submission
 from web.models import CaseResult, CourseExercise, Submission, User, utcnow
 from worker.queue import LIVE, send_grading
+
+
+log = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -109,8 +114,15 @@ def submit(session: Session, user: User, published: CourseExercise, filename: st
 
 
 def enqueue(session: Session, submission: Submission, queue: str) -> None:
-    """Send the grading task of a committed, queued row and note the task id on it."""
-    submission.task_id = send_grading(current_app.extensions["celery"], submission.id, queue)
+    """Send the grading task of a committed, queued row and note the task id on it.
+
+    With the broker down the row simply stays queued without a task: the periodic sweep sends
+    it once the broker is back, so the student's submission is accepted, not lost.
+    """
+    try:
+        submission.task_id = send_grading(current_app.extensions["celery"], submission.id, queue)
+    except BrokerError as exc:
+        log.warning("broker unreachable, submission %s waits for the sweep: %s", submission.id, exc)
 
 
 def visible_submission(session: Session, user: User, submission_id: int) -> Submission | None:

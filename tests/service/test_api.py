@@ -123,3 +123,24 @@ def test_hidden_case_verdicts_stay_hidden_when_the_instructor_says_so(client, se
     session.commit()
     case = client.get(f"/api/v1/submissions/{submission.id}", headers=token_for(user)).json["cases"][0]
     assert case["passed"] is False and case["message"] == "Hidden by the instructor" and case["hint"] is None
+
+
+def test_a_submission_is_accepted_and_kept_queued_while_the_broker_is_down(database_url, tmp_path):
+    from web import create_app
+    from web.auth import create_user, issue_token
+    from web.db import session_factory
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": database_url,
+                      "BROKER_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+                      "CELERY": {"broker_connection_timeout": 0.5, "task_publish_retry": False}})
+    with app.app_context(), session_factory(app)() as session:
+        user, _ = create_user(session, "ada", "student", "pw")
+        token = issue_token(session, user)
+        session.commit()
+        answer = app.test_client().post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT},
+                                        headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 202 and answer.json["status"] == "queued"
+        row = session.get(Submission, answer.json["id"])
+        assert row.status == "queued" and row.task_id is None  # the sweep will send it
+    app.extensions["db_engine"].dispose()
+    app.extensions["celery"].close()
