@@ -11,7 +11,7 @@ from web.auth import instructor_required
 from web.db import get_session
 from web.forms import ActionForm, RosterForm, SettingsForm
 from web.plots import score_histogram, submissions_over_time
-from web.regrades import regrade_exercise, regrade_submission
+from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.roster import import_roster
 from web.settings import apply_settings, settings_form
 from web.stats import best_scores, exercise_stats, gradebook_csv, recent_submissions, students, unnamed_failures
@@ -81,7 +81,7 @@ def regrade_all(name: str) -> Any:
 def submission(submission_id: int) -> str:
     found = visible_submission(get_session(), current_user, submission_id) or abort(404)
     return render_template("instructor/submission.html", submission=found, result=result_dict(found, current_user),
-                           action=ActionForm())
+                           action=ActionForm(), regrades=regrades_of(get_session(), found))
 
 
 @bp.post("/submissions/<int:submission_id>/regrade")

@@ -159,5 +159,7 @@ class Regrade(Base):
     new_passed: Mapped[Optional[bool]] = mapped_column(Boolean)
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
+    requested_by: Mapped[Optional[User]] = relationship()
+
     def __repr__(self) -> str:
         return f"<Regrade {self.id} of submission {self.submission_id}: {self.old_score} -> {self.new_score}>"

@@ -36,3 +36,9 @@ def regrade_exercise(session: Session, published: CourseExercise, by: User) -> i
         enqueue(session, row, REGRADE)
     session.commit()
     return len(rows)
+
+
+def regrades_of(session: Session, submission: Submission) -> list[Regrade]:
+    """The audit of a submission's regrades, newest first."""
+    return list(session.scalars(select(Regrade).where(Regrade.submission_id == submission.id)
+                                .order_by(Regrade.id.desc())))

@@ -164,8 +164,8 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
         return data
     report = submission.report or {}
     data.update(score=submission.score, passed=bool(submission.passed), error=submission.error,
-                effective_score=effective_score(submission), hints=report.get("hints", []),
-                samples=report.get("samples", []), output=report.get("output", ""),
+                effective_score=effective_score(submission), hints=report.get("hints") or [],
+                samples=report.get("samples") or [], output=report.get("output") or "",
                 cases=[case_dict(case, submission, viewer) for case in submission.cases])
     return data
 

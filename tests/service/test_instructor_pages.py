@@ -81,6 +81,8 @@ def test_regrading_a_submission_queues_it_on_the_regrade_queue_with_an_audit(cli
     record_report(session, row.id, {"score": 1.0, "passed": True, "error": None, "cases": []})
     session.commit()
     assert session.query(Regrade).populate_existing().one().new_score == 1.0
+    audit_table = client.get(f"/instructor/submissions/{row.id}").text.split('id="regrades"')[1]
+    assert "<td>prof</td>" in audit_table and "30%" in audit_table and "100%" in audit_table
 
 
 def test_regrading_an_exercise_queues_all_its_submissions(client, session, make_user, sign_in, make_submission):
