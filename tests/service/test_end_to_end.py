@@ -6,6 +6,10 @@ the real Redis and PostgreSQL of this machine.
 
 from __future__ import annotations
 
+import re
+import signal
+import subprocess
+import sys
 import time
 
 from sqlalchemy import func, select
@@ -16,6 +20,7 @@ from web.regrades import regrade_exercise
 from web.submissions import publish_catalogue
 from worker.queue import LIVE, send_grading
 
+GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
 
@@ -92,3 +97,26 @@ def test_a_bulk_regrade_does_not_hold_up_a_student_submitting_now(service, servi
             Submission.exercise_id == exercise.id, Submission.status != "graded"))
     assert live["passed"] is True
     assert still_queued >= 8, f"the live submission took {live_seconds:.2f} s; {still_queued} regrades left"
+
+
+def test_the_embedded_broker_delivers_each_task_to_exactly_one_of_two_workers(embedded_service, tmp_path):
+    """Two consumers of one SQLite queue: kombu takes each message under BEGIN IMMEDIATE."""
+    second_log = tmp_path / "second-worker.log"
+    with second_log.open("wb") as out:
+        second = subprocess.Popen([*GRADEGRAD, "worker", "--queues", LIVE, "--concurrency", "1", "--name", "second@%h"],
+                                  env=embedded_service.env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in second_log.read_text(errors="replace") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        ids = [submit(embedded_service, RIGHT if i % 2 else WRONG) for i in range(30)]
+        for submission_id in ids:
+            embedded_service.wait_graded(submission_id)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=30)
+    received = re.findall(r"grade_submission\[([0-9a-f-]+)\] received",
+                          embedded_service.log.read_text(errors="replace") + second_log.read_text(errors="replace"))
+    second_count = len(re.findall(r"received", second_log.read_text(errors="replace")))
+    assert len(received) == len(set(received)), "a task was delivered twice"
+    assert second_count > 0, "the second worker took no task: the test proved nothing"
