@@ -31,9 +31,10 @@ from pathlib import Path
 
 import numpy  # noqa: F401  imported once here, so that every child starts with it
 
+from grader.sandbox.landlock import READ_ONLY, open_rules
 from grader.sandbox.layers import make_reachable
 from grader.sandbox.seccomp_filter import compile_filter
-from grader.sandbox.sealed import JailConfig, keeper, rehearse
+from grader.sandbox.sealed import RULE_FDS, JailConfig, keeper, rehearse
 
 READY_SECONDS = 10.0
 BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking
@@ -122,9 +123,12 @@ class Server:
     def __init__(self, control: socket.socket, root: str, disk_bytes: int, uid: int | None, gid: int | None) -> None:
         self.control, self.root = control, root
         roots = import_roots()
-        self.config = JailConfig(uid, gid, read_only_paths(roots), compile_filter(1), disk_bytes)
         if uid is not None:
             make_reachable(roots)
+        rules = open_rules(list(read_only_paths(roots)), READ_ONLY, RULE_FDS.start)
+        if rules and rules[-1][0] >= RULE_FDS.stop:
+            raise RuntimeError(f"{len(rules)} Landlock rules do not fit in descriptors {RULE_FDS}")
+        self.config = JailConfig(uid, gid, tuple(rules), compile_filter(1), disk_bytes)
         self.spare: Child | None = None
         self.running: Child | None = None
         self.dying: list[Child] = []

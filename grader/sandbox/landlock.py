@@ -9,6 +9,7 @@ know are left out, so an older kernel still gets what it supports.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 import stat
 
@@ -58,10 +59,29 @@ def _handled_fs(abi: int) -> int:
     return rights
 
 
-def restrict(read_only: list[str], read_write: list[str]) -> list[str]:
+def open_rules(paths: list[str], access: int, lowest_fd: int) -> list[tuple[int, int]]:
+    """Open each existing path once, as an O_PATH descriptor numbered ``lowest_fd`` or above, with its rights.
+
+    Done by the server, so that a child only adds the rules: opening a few hundred paths in
+    every child would cost milliseconds each time. Rights a file cannot have are left out.
+    """
+    rules = []
+    for path in paths:
+        try:
+            opened = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        except OSError:
+            continue
+        fd = fcntl.fcntl(opened, fcntl.F_DUPFD_CLOEXEC, lowest_fd)
+        os.close(opened)
+        rules.append((fd, access if stat.S_ISDIR(os.fstat(fd).st_mode) else access & _FILE_RIGHTS))
+    return rules
+
+
+def restrict(opened: list[tuple[int, int]], read_only: list[str], read_write: list[str]) -> list[str]:
     """Apply the allowlist to this process; returns what was enforced, empty when nothing was.
 
-    Paths that do not exist are skipped. The caller must be single-threaded.
+    ``opened`` are rules from ``open_rules``; paths that do not exist are skipped. The caller
+    must be single-threaded.
     """
     abi = abi_version()
     if abi < 1:
@@ -82,9 +102,9 @@ def restrict(read_only: list[str], read_write: list[str]) -> list[str]:
     if ruleset < 0:
         return []
     try:
-        for paths, access in ((read_only, READ_ONLY), (read_write, READ_WRITE)):
-            for path in paths:
-                _allow(int(ruleset), path, access & handled)
+        rules = opened + open_rules(read_only, READ_ONLY, 0) + open_rules(read_write, READ_WRITE, 0)
+        for fd, access in rules:
+            _add_rule(int(ruleset), fd, access & handled)
         if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
             return []
         if _libc.syscall(_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
@@ -94,17 +114,8 @@ def restrict(read_only: list[str], read_write: list[str]) -> list[str]:
     return enforced
 
 
-def _allow(ruleset: int, path: str, access: int) -> None:
-    try:
-        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        if not stat.S_ISDIR(os.fstat(fd).st_mode):
-            access &= _FILE_RIGHTS
-        rule = _PathBeneath(allowed_access=access, parent_fd=fd)
-        if _libc.syscall(_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
-                         ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
-            raise OSError(ctypes.get_errno(), f"landlock_add_rule failed for {path}")
-    finally:
-        os.close(fd)
+def _add_rule(ruleset: int, fd: int, access: int) -> None:
+    rule = _PathBeneath(allowed_access=access, parent_fd=fd)
+    if _libc.syscall(_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
+                     ctypes.byref(rule), ctypes.c_uint32(0)) != 0:
+        raise OSError(ctypes.get_errno(), "landlock_add_rule failed")

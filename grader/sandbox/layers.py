@@ -84,12 +84,13 @@ def die_with_parent() -> None:
     _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def place_fds(targets: list[int]) -> None:
-    """Make ``targets[i]`` this process's fd ``i`` and close every other descriptor."""
+def place_fds(targets: list[int], keep: range) -> None:
+    """Make ``targets[i]`` this process's fd ``i`` and close every other descriptor but those in ``keep``."""
     high = [os.dup(fd) for fd in targets]
     for index, fd in enumerate(high):
         os.dup2(fd, index, inheritable=True)
-    os.closerange(len(targets), _MAX_FD)
+    os.closerange(len(targets), keep.start)
+    os.closerange(keep.stop, _MAX_FD)
 
 
 def _write(path: str, text: str) -> None:

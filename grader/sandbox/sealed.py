@@ -25,16 +25,21 @@ from grader.sandbox.process import apply_rlimits
 from grader.sandbox.protocol import Job, JobCase, encode_job
 
 JOB_FD, CHANNEL_FD, REPORT_FD = 0, 3, 4
+RULE_FDS = range(100, 900)  # above the server's own few descriptors, below the usual limit of 1024
 SETUP_FAILED = 70
 
 
 @dataclass(frozen=True)
 class JailConfig:
-    """What the server tells each child: whom to become and what it may read."""
+    """What the server tells each child: whom to become, what it may read, and its limits known in advance.
+
+    ``read_only`` holds Landlock rules as (descriptor, rights): descriptors the server opened,
+    numbered from RULE_FDS.start, which stay open in the child until Landlock is applied.
+    """
 
     uid: int | None
     gid: int | None
-    read_only: tuple[str, ...]
+    read_only: tuple[tuple[int, int], ...]
     seccomp_pid_1: bytes | None
     disk_bytes: int
 
@@ -48,7 +53,7 @@ def keeper(fds: list[int], workdir: str, config: JailConfig, server_pid: int) ->
     """Runs in the server's child; never returns."""
     code = SETUP_FAILED
     try:
-        layers.place_fds(fds)
+        layers.place_fds(fds, RULE_FDS)
         names = layers.enter_namespaces(as_root=config.uid is not None)
         layers.die_with_parent()
         if os.getppid() != server_pid:
@@ -78,8 +83,8 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
         applied += layers.drop_privileges(config.uid, config.gid)
         layers.die_with_parent()
         applied.append("closed-fds")
-        applied += landlock.restrict(list(config.read_only) + ["/dev/urandom", "/dev/zero"],
-                                     [workdir, "/dev/null"])
+        applied += landlock.restrict(list(config.read_only), ["/dev/urandom", "/dev/zero"], [workdir, "/dev/null"])
+        os.closerange(RULE_FDS.start, RULE_FDS.stop)
         program = config.seccomp_pid_1 if os.getpid() == 1 else seccomp_filter.compile_filter(os.getpid())
         applied += seccomp_filter.install(program)
         applied.append("rlimits")
