@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
-from celery.signals import worker_process_init
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -20,6 +22,7 @@ from worker.queue import send_grading
 
 # Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, ConnectionError)
+log = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
@@ -29,8 +32,11 @@ def prepare_process(**_: object) -> None:
 
     flask_app.extensions["db_engine"].dispose(close=False)
     start = getattr(default_runner(), "start", None)  # a runner with a server starts it now, not on a student's time
-    if start is not None:
-        start()
+    try:
+        if start is not None:
+            start()
+    except SandboxUnavailable as exc:  # the task reports it on each submission; the process must still start
+        log.error("the sandbox cannot start: %s", exc)
 
 
 @shared_task(bind=True, autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=1, retry_backoff_max=30,
