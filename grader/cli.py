@@ -75,6 +75,7 @@ def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt:
     from grader.gradescope import gradescope_results
     from grader.pipeline import error_report, grade
     from grader.render import render_report
+    from grader.sandbox import SandboxUnavailable
     from grader.submission import SubmissionError, read_submission
 
     try:
@@ -85,6 +86,8 @@ def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt:
         report = grade(read_submission(path.name, path.read_bytes(), exercise.name), exercise, seed)
     except SubmissionError as exc:
         report = error_report(exercise, seed, f"Cannot grade {path.name}: {exc}")
+    except SandboxUnavailable as exc:
+        raise click.ClickException(f"grading refused: {exc} (see `gradegrad sandbox-check`)") from None
     fmt = "json" if as_json else fmt
     if fmt == "text":
         render_report(report.to_dict(), Console())

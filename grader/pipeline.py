@@ -15,7 +15,7 @@ from exercises.base import Case, Exercise
 from grader.compare import compare
 from grader.feedback import describe
 from grader.report import CaseReport, GradeReport, SampleReport
-from grader.sandbox import SandboxUnavailable, default_runner
+from grader.sandbox import default_runner
 from grader.sandbox.jail import JailResult, Runner
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits
 from grader.sandbox.protocol import CaseRun, Job, JobCase
@@ -28,6 +28,9 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
           limits: Limits | None = None) -> GradeReport:
     """Grade ``source`` against the exercise's hidden suite for ``seed``.
 
+    Raises SandboxUnavailable, and grades nothing, when this host cannot isolate the
+    submission: that is the grader's fault, never a result the student is charged for.
+
     The score is the fraction of hidden cases passed. The public sample cases run too and
     are reported apart, with their values, since those are public.
     """
@@ -37,10 +40,7 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
     samples = list(exercise.public_cases)
     job = Job(source, exercise.name, exercise.params,
               [JobCase(c.name, c.inputs, exercise.slots(c)) for c in samples + hidden])
-    try:
-        run = (runner or default_runner()).run(job, limits)
-    except SandboxUnavailable as exc:  # fail closed: nothing ran, and the submission says why
-        run = JailResult(status="unavailable", detail=str(exc))
+    run = (runner or default_runner()).run(job, limits)
     runs = {case.name: case for case in run.reply.cases}
     error = submission_error(exercise, run, limits)
     tol = tolerance_for(exercise.name)
@@ -109,7 +109,6 @@ def submission_error(exercise: Exercise, run: JailResult, limits: Limits) -> str
         "signal": f"The submission crashed (killed by {run.signal_name})",
         "exited": "The submission exited before answering every case (os._exit or a crash?)",
         "protocol": f"The submission's answers could not be read: {run.detail}",
-        "unavailable": f"Not graded: the sandbox is unavailable: {run.detail}",
     }.get(run.status)
 
 

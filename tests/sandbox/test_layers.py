@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from grader.cli import main
 from grader.pipeline import grade
 from grader.report import GradeReport
 from grader.sandbox import landlock, layers, seccomp_filter
@@ -107,9 +109,18 @@ class RefusingRunner:
         raise AssertionError("unreachable")
 
 
-def test_refused_grading_is_a_submission_error() -> None:
-    report = grade("def mse_grad(y_hat, y):\n    return y_hat\n", "mse_grad", runner=RefusingRunner())
-    assert report.score == 0.0 and report.error.startswith("Not graded: the sandbox is unavailable")
+def test_refused_grading_raises_instead_of_scoring_the_student() -> None:
+    with pytest.raises(SandboxUnavailable):
+        grade("def mse_grad(y_hat, y):\n    return y_hat\n", "mse_grad", runner=RefusingRunner())
+
+
+def test_refused_grading_exits_non_zero_with_the_reason(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("grader.pipeline.default_runner", RefusingRunner)
+    source = tmp_path / "right.py"
+    source.write_text("def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n")
+    result = CliRunner().invoke(main, ["grade", "mse_grad", str(source), "--json"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "grading refused" in result.stderr and "sandbox-check" in result.stderr
 
 
 def test_server_environment_is_empty(runner: ForkServerRunner) -> None:
