@@ -10,98 +10,14 @@ from CLIENTS threads, timed until the last is graded. Usage:
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import requests
-from sqlalchemy import create_engine, text
-
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
-RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
-POSTGRES = os.environ.get("GRADEGRAD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("GRADEGRAD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-class Service:
-    """A `gradegrad serve` of its own, on a fresh database."""
-
-    def __init__(self, backend: str, folder: Path, concurrency: int) -> None:
-        self.env = {**os.environ, "GRADEGRAD_SECRET_KEY": "bench", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat")}
-        self.database = None
-        if backend == "redis":
-            self.database = f"gradegrad_bench_{uuid.uuid4().hex[:8]}"
-            self.admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-            with self.admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{self.database}"'))
-            prefix = f"gradegrad-bench-{uuid.uuid4().hex[:8]}:"
-            self.env.update(GRADEGRAD_DATABASE_URL=self.admin.url.set(database=self.database).render_as_string(False),
-                            GRADEGRAD_BROKER_URL=REDIS,
-                            GRADEGRAD_CELERY__broker_transport_options=json.dumps({"global_keyprefix": prefix}))
-        else:
-            self.env.update(GRADEGRAD_DATABASE_URL=f"sqlite:///{folder / 'app.sqlite3'}",
-                            GRADEGRAD_BROKER_URL=f"sqla+sqlite:///{folder / 'broker.sqlite3'}")
-        subprocess.run([*GRADEGRAD, "db", "upgrade"], env=self.env, check=True, capture_output=True)
-        made = subprocess.run([*GRADEGRAD, "create-user", "bench", "--role", "instructor", "--token"],
-                              env=self.env, check=True, capture_output=True, text=True)
-        self.token = made.stdout.strip().splitlines()[-1]
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}/api/v1"
-        self.log = (folder / "serve.log").open("wb")
-        self.process = subprocess.Popen([*GRADEGRAD, "serve", "--port", str(port), "--concurrency", str(concurrency)],
-                                        env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Bearer {self.token}"
-        self.wait_ready(folder / "serve.log")
-
-    def wait_ready(self, log: Path) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if log.read_text(errors="replace").count(" ready.") >= 2:
-                try:
-                    self.http.get(f"{self.url}/exercises", timeout=2).raise_for_status()
-                    return
-                except requests.RequestException:
-                    pass
-            time.sleep(0.2)
-        raise SystemExit(f"the service did not start:\n{log.read_text()[-3000:]}")
-
-    def submit(self, http: requests.Session | None = None) -> int:
-        answer = (http or self.http).post(f"{self.url}/submissions", json={"exercise": "mse_grad", "source": RIGHT})
-        answer.raise_for_status()
-        return answer.json()["id"]
-
-    def wait(self, submission_id: int, http: requests.Session | None = None, poll: float = 0.002) -> dict:
-        while True:
-            body = (http or self.http).get(f"{self.url}/submissions/{submission_id}").json()
-            if body["status"] in ("graded", "error"):
-                return body
-            time.sleep(poll)
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=60)
-        self.log.close()
-        if self.database:
-            with self.admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
-            self.admin.dispose()
+from stack import Service, percentile
 
 
 def latency(service: Service, count: int) -> None:
@@ -117,9 +33,7 @@ def latency(service: Service, count: int) -> None:
 
 
 def throughput(service: Service, count: int, clients: int) -> None:
-    sessions = [requests.Session() for _ in range(clients)]
-    for http in sessions:
-        http.headers["Authorization"] = f"Bearer {service.token}"
+    sessions = [service.session(service.token) for _ in range(clients)]
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         ids = list(pool.map(lambda i: service.submit(sessions[i % clients]), range(count)))
