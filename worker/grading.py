@@ -69,6 +69,17 @@ def record_failure(session: Session, submission_id: int, message: str) -> None:
     finish(session, submission_id, status="error", score=0.0, passed=False, error=message, report=None)
 
 
+def fail_if_held(session: Session, submission_id: int, task_id: str, message: str) -> bool:
+    """record_failure() only while ``task_id`` still holds the row: never over another delivery's work."""
+    held = session.scalar(select(Submission.id).where(
+        Submission.id == submission_id, Submission.status == "running", Submission.task_id == task_id,
+    ).with_for_update())
+    if held is None:
+        return False
+    record_failure(session, submission_id, message)
+    return True
+
+
 def finish(session: Session, submission_id: int, **values: Any) -> None:
     """Write the outcome on the row and, for a regrade, on its open audit rows."""
     queue = session.execute(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import task_failure, worker_process_init
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -17,11 +17,12 @@ from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
 from web.models import Submission
-from worker.grading import claim, lost_submissions, record_failure, record_report
-from worker.queue import send_grading
+from worker.grading import claim, fail_if_held, lost_submissions, record_failure, record_report
+from worker.queue import GRADE_TASK, send_grading
 
 # Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, ConnectionError)
+TOO_LONG = "Grading took too long and was stopped; try again later"
 log = logging.getLogger(__name__)
 
 
@@ -53,7 +54,7 @@ def grade_submission(self, submission_id: int) -> str:
     except UnknownExercise:
         return store_failure(submission_id, f"The exercise '{claimed.exercise}' is no longer in the catalogue")
     except SoftTimeLimitExceeded:
-        return store_failure(submission_id, "Grading took too long and was stopped; try again later")
+        return store_failure(submission_id, TOO_LONG)
     except SandboxUnavailable:
         # A worker that cannot isolate code must say so where people look, not spin forever; an
         # instructor regrades once an administrator has fixed the host (see `gradegrad sandbox-check`).
@@ -66,6 +67,22 @@ def grade_submission(self, submission_id: int) -> str:
     with session_scope(factory) as session:
         record_report(session, submission_id, report)
     return "graded"
+
+
+@task_failure.connect
+def stopped_at_hard_limit(sender: Task | None = None, task_id: str = "", exception: BaseException | None = None,
+                          args: tuple[object, ...] = (), **_: object) -> None:
+    """In the worker's main process, once a grading outlived the soft limit too and its process was killed.
+
+    Without this the row would stay running until the sweep took it for lost, graded it again into the
+    same limit, and after MAX_GRADING_ATTEMPTS told the student only that grading failed.
+    """
+    if getattr(sender, "name", None) != GRADE_TASK or not isinstance(exception, TimeLimitExceeded):
+        return
+    from worker.celery_app import flask_app
+
+    with flask_app.app_context(), session_scope(session_factory(flask_app)) as session:
+        fail_if_held(session, int(args[0]), task_id, TOO_LONG)
 
 
 def store_failure(submission_id: int, message: str) -> str:
