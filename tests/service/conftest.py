@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -344,3 +345,144 @@ def screenshots(pytestconfig: pytest.Config) -> Path:
     folder = pytestconfig.rootpath / "artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# --- Faults: a private Redis that can be restarted, and a proxy in front of PostgreSQL that can be cut ---
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class PrivateRedis:
+    """A redis-server of this test alone that keeps nothing on disk: a restart loses every queued message."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server did not listen on {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="module")
+def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
+    if not Path(REDIS_SERVER).exists():
+        unavailable(f"no redis-server binary at {REDIS_SERVER}")
+    server = PrivateRedis(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:port to a server; cut() drops every connection and refuses new ones until restore()."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        self.cut_off = False
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # the listener was closed: the proxy is done
+                return
+            if self.cut_off:
+                client.close()
+                continue
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self.lock:
+                self.open.update((client, server))
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self.pump, args=(source, target), daemon=True).start()
+
+    def pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        self.drop(source, target)
+
+    def drop(self, *sockets: socket.socket) -> None:
+        for sock in sockets:
+            with self.lock:
+                self.open.discard(sock)
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+    def cut(self) -> None:
+        self.cut_off = True
+        with self.lock:
+            sockets = list(self.open)
+        self.drop(*sockets)
+
+    def restore(self) -> None:
+        self.cut_off = False
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+@pytest.fixture(scope="module")
+def postgres_proxy(new_postgres_database: Callable[[], str]) -> Iterator[tuple[TcpProxy, str, str]]:
+    """A new database, reached through a proxy the test can cut: (proxy, URL through it, direct URL)."""
+    from sqlalchemy.engine import make_url
+
+    direct = new_postgres_database()
+    url = make_url(direct)
+    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432))
+    yield proxy, url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), direct
+    proxy.close()
+
+
+# --- Apps configured otherwise than the `app` fixture (CSRF on, behind a proxy, small limits) ---
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Builds apps on this test's database with settings of their own; all are closed at the end."""
+    apps: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        apps.append(create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url,
+                                "BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}", **settings}))
+        return apps[-1]
+
+    yield make
+    for made in apps:
+        made.extensions["db_engine"].dispose()
+        made.extensions["celery"].close()

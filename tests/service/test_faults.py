@@ -1,0 +1,269 @@
+"""Faults on exam night: a killed worker, a Redis restart, a database outage, a runaway grading; nothing lost.
+
+The web, the sweep (beat) and two live workers run as separate real processes on a private redis-server
+(nothing kept on disk) and on PostgreSQL reached through a proxy that the tests cut and restore.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from sqlalchemy import func, select
+
+from web import create_app
+from web.auth import create_user, issue_token
+from web.db import session_factory
+from web.models import CaseResult, CourseExercise, Submission, User
+from web.regrades import regrade_submission
+from web.submissions import publish_catalogue
+
+from tests.service.conftest import GRADEGRAD, PASSWORD, PrivateRedis, RunningService, TcpProxy, free_port
+
+RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
+WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
+# Right only on the hidden cases of even length: its score depends on the seed that drew the cases.
+HALF_RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size if y.size % 2 == 0 else 0 * y\n"
+SOFT_LIMIT, HARD_LIMIT = 4, 6
+
+
+def sleepy(seconds: float, exercise: str = "mse_grad") -> str:
+    """A right submission that takes ``seconds`` to load: long enough to be caught in the middle."""
+    body = {"mse_grad": "return 2 * (y_hat - y) / y.size", "linreg_grad": "return 0.0, 0.0"}[exercise]
+    args = {"mse_grad": "y_hat, y", "linreg_grad": "a, b, x, y"}[exercise]
+    return f"import time\ntime.sleep({seconds})\n\ndef {exercise}({args}):\n    {body}\n"
+
+
+class Stack:
+    """The service as separate processes, so that each can be stopped, killed or cut off on its own."""
+
+    def __init__(self, folder: Path, env: dict[str, str], app: Flask, tokens: dict[str, str]) -> None:
+        self.folder, self.env, self.app = folder, env, app
+        self.workers: dict[subprocess.Popen[bytes], Path] = {}
+        self.logs: list[Path] = []
+        port = free_port()
+        self.web = self.spawn("web", [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                                      "--threads", "4", "--no-control-socket", "web.wsgi:app"])
+        self.beat = self.spawn("beat", [*GRADEGRAD, "beat"])
+        self.service = RunningService(f"http://127.0.0.1:{port}", env, tokens, {}, self.logs[0], {})
+        self.start_workers()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.service.url}/api/v1/openapi.json", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise AssertionError(f"the web did not answer:\n{self.logs[0].read_text()[-3000:]}")
+
+    def spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        self.logs.append(self.folder / f"{name}-{len(self.logs)}.log")
+        with self.logs[-1].open("wb") as out:
+            return subprocess.Popen(argv, env={**self.env, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+
+    def start_workers(self, queues: tuple[str, ...] = ("live", "live,regrade"), **env: str) -> None:
+        """Live workers of one grading process each (by default two, the second also serving regrades)."""
+        for n, names in enumerate(queues):
+            process = self.spawn(f"worker{n}", [*GRADEGRAD, "worker", "--queues", names, "--concurrency", "1",
+                                                "--name", f"w{n}-{len(self.logs)}@%h"], env)
+            self.workers[process] = self.logs[-1]
+        deadline = time.monotonic() + 60
+        while not all(" ready." in log.read_text(errors="replace") for log in self.workers.values()):
+            assert time.monotonic() < deadline, f"a worker did not start:\n{self.worker_log_text()[-3000:]}"
+            time.sleep(0.2)
+
+    def stop_workers(self) -> None:
+        for process in self.workers:
+            stop(process)
+        self.workers = {}
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.beat, self.web]:
+            stop(process)
+
+    def submit(self, source: str, user: str, exercise: str = "mse_grad") -> int:
+        answer = self.service.api("POST", "/submissions", user, json={"exercise": exercise, "source": source})
+        assert answer.status_code == 202, answer.text
+        return answer.json()["id"]
+
+    def row(self, submission_id: int) -> Submission:
+        with session_factory(self.app)() as session:
+            row = session.get_one(Submission, submission_id)
+            session.expunge(row)
+            return row
+
+    def case_positions(self, submission_id: int) -> list[int]:
+        with session_factory(self.app)() as session:
+            return list(session.scalars(select(CaseResult.position).where(CaseResult.submission_id == submission_id)
+                                        .order_by(CaseResult.position)))
+
+    def wait_running(self, submission_id: int, timeout: float = 30) -> str:
+        """The task id of the row once a worker has claimed it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            row = self.row(submission_id)
+            if row.status == "running":
+                return str(row.task_id)
+            assert row.status == "queued", f"submission {submission_id} is {row.status} already"
+            time.sleep(0.05)
+        raise AssertionError(f"submission {submission_id} was never claimed")
+
+    def worker_log_text(self) -> str:
+        return "".join(log.read_text(errors="replace") for log in self.logs if log.name.startswith("worker"))
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # the process ended while we looked
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def assert_graded_once(stack: Stack, submission_id: int, result: dict[str, Any]) -> Submission:
+    """Graded, with exactly one verdict per hidden case: nothing half-written, nothing twice."""
+    row = stack.row(submission_id)
+    assert row.status == "graded" and row.graded_at is not None, (row.status, row.error)
+    assert stack.case_positions(submission_id) == list(range(len(result["cases"]))) and result["cases"]
+    return row
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, private_redis: PrivateRedis,
+          postgres_proxy: tuple[TcpProxy, str, str]) -> Iterator[Stack]:
+    _, proxied_url, direct_url = postgres_proxy
+    folder = tmp_path_factory.mktemp("faults")
+    env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
+           "GRADEGRAD_DATABASE_URL": proxied_url, "GRADEGRAD_BROKER_URL": private_redis.url,
+           "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
+           "GRADEGRAD_TASK_SOFT_TIME_LIMIT": str(SOFT_LIMIT), "GRADEGRAD_TASK_TIME_LIMIT": str(HARD_LIMIT)}
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": direct_url, "BROKER_URL": private_redis.url})
+    tokens = {}
+    with session_factory(app)() as session:
+        publish_catalogue(session)
+        for name, role in (("ada", "student"), ("grace", "student"), ("alan", "student"), ("hedy", "student"),
+                           ("emmy", "student"), ("prof", "instructor")):
+            tokens[name] = issue_token(session, create_user(session, name, role, PASSWORD)[0])
+        session.commit()
+    running = Stack(folder, env, app, tokens)
+    yield running
+    running.stop()
+    app.extensions["db_engine"].dispose()
+    app.extensions["celery"].close()
+
+
+def test_a_worker_killed_in_the_middle_of_grading_leaves_its_submission_graded_once(stack):
+    submission_id = stack.submit(sleepy(3), "ada")
+    task_id = stack.wait_running(submission_id)
+    holder = next(worker for worker, log in stack.workers.items()
+                  if f"[{task_id}] received" in log.read_text(errors="replace"))
+    pool = children(holder.pid)
+    assert pool, "the worker has no grading process to kill"
+    for pid in pool:
+        os.kill(pid, signal.SIGKILL)
+    result = stack.service.wait_graded(submission_id, timeout=60)
+    assert result["passed"] is True and result["error"] is None
+    row = assert_graded_once(stack, submission_id, result)
+    assert row.attempts == 2, "the grading was not interrupted and taken up again"
+
+
+def test_submissions_queued_when_redis_restarts_are_requeued_from_the_database_and_all_graded(stack, private_redis):
+    stack.stop_workers()
+    ids = [stack.submit(RIGHT if i % 2 else WRONG, "grace") for i in range(6)]
+    sent = {i: stack.row(i).task_id for i in ids}
+    assert all(sent.values()) and {stack.row(i).status for i in ids} == {"queued"}
+    private_redis.restart()  # every queued message is gone; only the rows remain
+    stack.start_workers()
+    for n, submission_id in enumerate(ids):
+        result = stack.service.wait_graded(submission_id, user="grace", timeout=60)
+        assert result["passed"] is bool(n % 2)
+        row = assert_graded_once(stack, submission_id, result)
+        assert row.attempts == 1 and row.task_id != sent[submission_id], "not graded by a task of the sweep"
+
+
+def test_the_database_unreachable_for_seconds_mid_grading_ends_graded_with_one_set_of_results(stack, postgres_proxy):
+    proxy = postgres_proxy[0]
+    retries_before = stack.worker_log_text().count("retry: Retry in")
+    submission_id = stack.submit(sleepy(2), "alan")
+    stack.wait_running(submission_id)
+    proxy.cut()
+    time.sleep(5)  # the grading ends while the database is away: its result cannot be stored yet
+    proxy.restore()
+    result = stack.service.wait_graded(submission_id, user="alan", timeout=90)
+    assert result["passed"] is True and result["error"] is None
+    assert_graded_once(stack, submission_id, result)
+    assert stack.worker_log_text().count("retry: Retry in") > retries_before, "the worker never met the outage"
+
+
+def test_a_grading_that_outlives_the_time_limit_is_an_error_that_says_so(stack):
+    started = time.monotonic()
+    submission_id = stack.submit(sleepy(SOFT_LIMIT + 4), "hedy")
+    result = stack.service.wait_graded(submission_id, user="hedy", timeout=60)
+    assert time.monotonic() - started < HARD_LIMIT + 10
+    assert result["status"] == "error" and result["passed"] is False
+    assert "took too long" in result["error"], result["error"]
+    assert stack.case_positions(submission_id) == []
+
+
+@pytest.mark.xfail(reason="web/submissions.py quota() counts every row, status 'error' included, against "
+                          "max_attempts and per_hour; the fix is under way in web/")
+def test_a_grading_stopped_at_the_time_limit_does_not_cost_the_student_an_attempt(stack):
+    with session_factory(stack.app)() as session:
+        session.scalar(select(CourseExercise).where(CourseExercise.name == "linreg_grad")).max_attempts = 1
+        session.commit()
+    submission_id = stack.submit(sleepy(SOFT_LIMIT + 4, "linreg_grad"), "hedy", "linreg_grad")
+    assert stack.service.wait_graded(submission_id, user="hedy", timeout=60)["status"] == "error"
+    again = stack.service.api("POST", "/submissions", "hedy",
+                              json={"exercise": "linreg_grad", "source": sleepy(0, "linreg_grad")})
+    assert again.status_code == 202, f"the failed grading cost the student their only attempt: {again.text}"
+
+
+def test_a_grading_the_soft_limit_cannot_stop_is_an_error_at_the_hard_limit_not_left_running(stack):
+    stack.stop_workers()
+    stack.start_workers(("live",), GRADEGRAD_TASK_SOFT_TIME_LIMIT="null")  # as if the soft limit were swallowed
+    try:
+        submission_id = stack.submit(sleepy(HARD_LIMIT + 3), "ada")
+        result = stack.service.wait_graded(submission_id, timeout=HARD_LIMIT + 10)
+    finally:
+        stack.stop_workers()
+        stack.start_workers()
+    assert result["status"] == "error" and "took too long" in result["error"], result
+    assert stack.case_positions(submission_id) == []
+
+
+def test_the_same_submission_regraded_gets_the_same_score_from_its_stored_seed(stack):
+    ids = [stack.submit(HALF_RIGHT, "emmy") for _ in range(6)]
+    first = {i: stack.service.wait_graded(i, user="emmy")["score"] for i in ids}
+    assert len(set(first.values())) > 1, "the score does not depend on the seed: the test would prove nothing"
+    with session_factory(stack.app)() as session, stack.app.app_context():
+        prof = session.scalar(select(User).where(User.username == "prof"))
+        for submission_id in ids:
+            regrade_submission(session, session.get_one(Submission, submission_id), prof)
+    again = {i: stack.service.wait_graded(i, user="emmy")["score"] for i in ids}
+    assert again == first
+    with session_factory(stack.app)() as session:
+        assert session.scalar(select(func.count()).select_from(Submission).where(
+            Submission.id.in_(ids), Submission.queue == "regrade")) == len(ids)
