@@ -22,13 +22,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    if app.config["MAX_CONTENT_LENGTH"] is None:
+        # Room for a file at the limit and its form or JSON wrapping (escaping can double a source's length).
+        app.config["MAX_CONTENT_LENGTH"] = 2 * app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
 
-    from web import auth, db, errors
+    from web import auth, db, errors, security
     from worker.queue import celery_init_app
 
     db.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     celery_init_app(app)
     register_blueprints(app)
     return app
@@ -47,10 +51,13 @@ def default_config(instance: Path) -> dict[str, Any]:
         "MAX_GRADING_ATTEMPTS": 3,
         "REQUEUE_AFTER_SECONDS": 120,
         "SWEEP_EVERY_SECONDS": 30,
-        "MAX_UPLOAD_BYTES": 1024 * 1024,
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_UPLOAD_BYTES": 256 * 1024,
+        "API_TOKEN_DAYS": 120,
+        # The number of reverse proxies whose X-Forwarded-* headers to trust (0: none, served directly).
+        "PROXY_FIX_HOPS": 0,
         "CELERY": {},
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
     }
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from exercises import EXERCISES
-from web.auth import authenticate, csrf, issue_token, user_for_token
+from web.auth import TokenRefused, authenticate, csrf, issue_token, token_in_use
 from web.db import get_session
 from web.errors import error_response
+from web.models import utcnow
 from web.openapi import openapi_document
 from web.submissions import Refused, find_published, history, publish_catalogue, result_dict, submit, \
     visible_submission
@@ -24,12 +26,13 @@ def require_token() -> Any:
     if request.endpoint in PUBLIC:
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        return error_response(401, "Missing or invalid API token: send 'Authorization: Bearer TOKEN'")
+    try:
+        g.api_token = token_in_use(get_session(), token.strip() if scheme.lower() == "bearer" else "")
+    except TokenRefused as exc:
+        return error_response(401, str(exc), {"WWW-Authenticate": "Bearer"})
     if get_session().dirty:
         get_session().commit()  # keep the token's last_used_at
-    g.api_user = user
+    g.api_user = g.api_token.user
     return None
 
 
@@ -44,9 +47,19 @@ def create_token() -> Any:
     user = authenticate(get_session(), str(body.get("username", "")), str(body.get("password", "")))
     if user is None:
         return error_response(401, "Wrong username or password")
-    token = issue_token(get_session(), user)
+    lifetime = timedelta(days=current_app.config["API_TOKEN_DAYS"])
+    token = issue_token(get_session(), user, lifetime)
     get_session().commit()
-    return jsonify(token=token, username=user.username, role=user.role), 201
+    return jsonify(token=token, username=user.username, role=user.role,
+                   expires_at=iso(utcnow() + lifetime)), 201
+
+
+@bp.delete("/tokens/current")
+def revoke_token() -> Any:
+    """Sign out: the token of this request stops working at once."""
+    g.api_token.revoked_at = utcnow()
+    get_session().commit()
+    return "", 204
 
 
 @bp.get("/exercises")
@@ -65,7 +78,7 @@ def create_submission() -> Any:
     try:
         submission = submit(get_session(), g.api_user, published, filename, data)
     except Refused as exc:
-        return error_response(exc.status, exc.message)
+        return error_response(exc.status, exc.message, exc.headers())
     return jsonify(result_dict(submission, g.api_user)), 202
 
 

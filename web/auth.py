@@ -27,6 +27,7 @@ csrf = CSRFProtect()
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+TOKEN_LIFETIME = timedelta(days=120)  # a semester and its exams; API_TOKEN_DAYS configures the web's tokens
 
 
 def init_app(app: Flask) -> None:
@@ -69,22 +70,32 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def issue_token(session: Session, user: User) -> str:
-    """A new API token for ``user``; only its hash is kept, so it is shown once."""
+class TokenRefused(Exception):
+    """An API token that does not let its bearer in; the message says why."""
+
+
+def issue_token(session: Session, user: User, lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """A new API token for ``user``, valid for ``lifetime``; only its hash is kept, so it is shown once."""
     token = "gg_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token)))
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), expires_at=utcnow() + lifetime))
     session.flush()
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+def token_in_use(session: Session, token: str) -> ApiToken:
+    """The row of a valid ``token``; raises TokenRefused for an unknown, revoked or expired one."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token))) if token else None
     if row is None:
-        return None
+        raise TokenRefused("Missing or invalid API token: send 'Authorization: Bearer TOKEN'")
+    if row.revoked_at is not None:
+        raise TokenRefused("This API token was revoked; sign in again for a new one")
     now = utcnow()
+    if row.expires_at is not None and now >= row.expires_at:
+        raise TokenRefused(f"This API token expired at {row.expires_at:%Y-%m-%d %H:%M} UTC; "
+                           "sign in again for a new one")
     if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
         row.last_used_at = now  # at most once a minute: a write on every poll would cost more than it tells
-    return row.user
+    return row
 
 
 def token_hash(token: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -52,7 +53,7 @@ def create_user(username: str, role: str, password: str | None, token: bool, if_
             raise click.ClickException(str(exc)) from None
         click.echo(f"created {role} {username} with password {password}")
         if token:
-            click.echo(auth.issue_token(session, user))
+            click.echo(auth.issue_token(session, user, timedelta(days=app.config["API_TOKEN_DAYS"])))
 
 
 @click.command("import-roster")

@@ -33,6 +33,9 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db"] = sessionmaker(bind=engine, expire_on_commit=False)
+    # After each request as well: a refused request's uncommitted writes must not hold SQLite's lock while
+    # the app context lives on (the test client reuses an app context that is already pushed).
+    app.teardown_request(close_session)
     app.teardown_appcontext(close_session)
 
 

@@ -42,7 +42,10 @@ class User(UserMixin, Base):
 
 
 class ApiToken(Base):
-    """An API token; only its SHA-256 is stored, the token itself is shown once."""
+    """An API token; only its SHA-256 is stored, the token itself is shown once.
+
+    expires_at: None never expires (tokens issued before expiry existed); revoked_at: set once revoked.
+    """
 
     __tablename__ = "api_tokens"
 
@@ -51,6 +54,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    expires_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

@@ -21,7 +21,9 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "GradeGrad API", "version": "1",
                  "description": "Submit gradient functions for grading and read the results. "
-                                "Every call but POST /tokens needs 'Authorization: Bearer TOKEN'."},
+                                "Every call but POST /tokens needs 'Authorization: Bearer TOKEN'; a token "
+                                "expires (see expires_at) and DELETE /tokens/current revokes it. A 429 carries "
+                                "Retry-After: the seconds until the next submission is allowed."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
@@ -31,8 +33,12 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "required": ["username", "password"],
                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
                 "responses": {"201": response("A new token", {"type": "object", "properties": {
-                    "token": {"type": "string"}, "username": {"type": "string"}, "role": {"type": "string"}}}),
+                    "token": {"type": "string"}, "username": {"type": "string"}, "role": {"type": "string"},
+                    "expires_at": {"type": "string", "description": "When the token stops working (UTC)"}}}),
                     **errors(401)}}},
+            "/tokens/current": {"delete": {
+                "summary": "Revoke the token this request is sent with: it stops working at once",
+                "responses": {"204": {"description": "Revoked"}, **errors(401)}}},
             "/exercises": {"get": {
                 "summary": "The published exercises",
                 "responses": {"200": response("The exercises", {"type": "array", "items": {
@@ -48,13 +54,14 @@ def openapi_document() -> dict[str, Any]:
                                                            "properties": {"exercise": {"type": "string"},
                                                                           "file": {"type": "string",
                                                                                    "format": "binary"}}}}}},
-                    "responses": {"202": response("Queued", submission), **errors(400, 401, 403, 404, 413, 429)}},
+                    "responses": {"202": response("Queued", submission), **errors(400, 401, 403, 404, 413, 429, 503)}},
                 "get": {"summary": "Your own submissions, newest first",
                         "responses": {"200": response("Your history", {"type": "array", "items": submission}),
                                       **errors(401)}}},
             "/submissions/{id}": {"get": {
                 "summary": "A submission's status, and its result once graded",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}],
                 "responses": {"200": response("The submission", submission), **errors(401, 404)}}},
         },
         "components": {

@@ -67,7 +67,7 @@ def submit_exercise(name: str) -> Any:
         submission = submit(get_session(), current_user, published, filename, data)
     except Refused as exc:
         flash(exc.message, "error")
-        return exercise_page(name, form), exc.status
+        return exercise_page(name, form), exc.status, exc.headers()
     return redirect(url_for("student.result", submission_id=submission.id))
 
 
@@ -104,5 +104,6 @@ def submissions() -> str:
 
 @bp.app_context_processor
 def sign_out_form() -> dict[str, Any]:
-    """Every page's sign-out button posts a form with a CSRF token."""
-    return {"action_form": ActionForm()}
+    """Every page's sign-out button posts a form with a CSRF token (never read from this request's body,
+    which an error page may be answering because it was too large to read)."""
+    return {"action_form": ActionForm(formdata=None)}

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES, Exercise
@@ -21,22 +21,34 @@ from worker.queue import LIVE, send_grading
 
 
 log = logging.getLogger(__name__)
+HOUR = timedelta(hours=1)
+MAX_ID = 2**31 - 1  # an Integer primary key on PostgreSQL
 
 
 class Refused(Exception):
-    """A submission the course does not accept now; ``status`` is the HTTP status to answer."""
+    """A submission the course does not accept now; ``status`` is the HTTP status to answer.
 
-    def __init__(self, status: int, message: str) -> None:
+    retry_after: the seconds until a submission will be accepted, when that time is known.
+    """
+
+    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.retry_after = status, message, retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
 
 
 @dataclass
 class Quota:
-    """What a student may still submit: None where there is no limit."""
+    """What a student may still submit: None where there is no limit.
+
+    next_at: once this hour's submissions are spent, when the next one is allowed.
+    """
 
     attempts_left: int | None
     this_hour_left: int | None
+    next_at: datetime | None = None
 
 
 def publish_catalogue(session: Session) -> list[CourseExercise]:
@@ -58,16 +70,21 @@ def find_published(session: Session, name: str, user: User) -> CourseExercise | 
 
 
 def quota(session: Session, user: User, published: CourseExercise, now: datetime | None = None) -> Quota:
+    """What ``user`` may still submit to ``published``; a grader fault (status "error") costs nothing."""
     now = now or utcnow()
-    mine = select(func.count()).select_from(Submission).where(
-        Submission.user_id == user.id, Submission.exercise_id == published.id)
-    attempts_left = this_hour_left = None
+    counted = (Submission.user_id == user.id, Submission.exercise_id == published.id, Submission.status != "error")
+    left = Quota(None, None)
     if published.max_attempts is not None:
-        attempts_left = max(0, published.max_attempts - session.scalar(mine))
+        used = session.scalar(select(func.count()).select_from(Submission).where(*counted))
+        left.attempts_left = max(0, published.max_attempts - used)
     if published.per_hour is not None:
-        recent = session.scalar(mine.where(Submission.created_at > now - timedelta(hours=1)))
-        this_hour_left = max(0, published.per_hour - recent)
-    return Quota(attempts_left, this_hour_left)
+        recent = list(session.scalars(select(Submission.created_at).where(
+            *counted, Submission.created_at > now - HOUR).order_by(Submission.created_at.desc())))
+        left.this_hour_left = max(0, published.per_hour - len(recent))
+        if left.this_hour_left == 0:
+            # The hour's window frees a place when the per_hour-th newest submission turns an hour old.
+            left.next_at = recent[published.per_hour - 1] + HOUR
+    return left
 
 
 def check_open(session: Session, user: User, published: CourseExercise, now: datetime | None = None) -> None:
@@ -80,19 +97,29 @@ def check_open(session: Session, user: User, published: CourseExercise, now: dat
     if published.due_at and now > published.due_at and published.late_penalty_per_day is None:
         raise Refused(403, f"{published.name} was due at {published.due_at:%Y-%m-%d %H:%M} UTC; "
                            "late submissions are not accepted")
+    # A write that changes nothing locks the student's row (PostgreSQL) or the database (SQLite) until commit,
+    # so two requests at once cannot both count the last free place; a SELECT would lock nothing on SQLite.
+    session.execute(update(User).where(User.id == user.id).values(role=User.role)
+                    .execution_options(synchronize_session=False))
     left = quota(session, user, published, now)
     if left.attempts_left == 0:
-        raise Refused(429, f"No attempts left: {published.name} allows {published.max_attempts}")
-    if left.this_hour_left == 0:
-        raise Refused(429, f"Rate limit: {published.per_hour} submissions an hour; try again later")
+        raise Refused(429, f"No attempts left: {published.name} allows {published.max_attempts} "
+                           "(submissions the grader failed on are not counted); no further submission is accepted")
+    if left.next_at is not None:
+        wait = max(1, math.ceil((left.next_at - now).total_seconds()))
+        raise Refused(429, f"Rate limit: {published.name} takes {published.per_hour} submissions an hour; "
+                           f"your next submission is allowed at {left.next_at:%Y-%m-%d %H:%M:%S} UTC "
+                           f"(in {math.ceil(wait / 60)} min)", retry_after=wait)
 
 
 def create_submission(session: Session, user: User, published: CourseExercise, filename: str,
                       data: bytes) -> Submission:
     """A queued submission of ``data`` (a .py file or a notebook), after the course's checks."""
     check_open(session, user, published)
-    if len(data) > current_app.config["MAX_UPLOAD_BYTES"]:
-        raise Refused(413, f"The file is larger than {current_app.config['MAX_UPLOAD_BYTES'] // 1024} KiB")
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if len(data) > limit:
+        raise Refused(413, f"The file is too large: {math.ceil(len(data) / 1024)} KiB, and files up to "
+                           f"{limit // 1024} KiB are accepted")
     try:
         source = read_submission(filename, data, published.name)
     except SubmissionError as exc:
@@ -127,6 +154,8 @@ def enqueue(session: Session, submission: Submission, queue: str) -> None:
 
 def visible_submission(session: Session, user: User, submission_id: int) -> Submission | None:
     """The submission if ``user`` may see it: their own, or any for an instructor."""
+    if not 0 < submission_id <= MAX_ID:
+        return None  # the databases refuse a larger key outright; no row can have one
     submission = session.get(Submission, submission_id)
     if submission is None or not (user.is_instructor or submission.user_id == user.id):
         return None
