@@ -62,7 +62,8 @@ def student(service: Service, token: str, kinds: list[str], outcome: Outcome, ti
             continue
         outcome.kinds[submission_id] = kind
         try:
-            outcome.passed[submission_id] = bool(service.wait(submission_id, http, poll=0.1, timeout=timeout)["passed"])
+            # Every 0.4 s, as the result page does: faster polling by 50 students costs the graders CPU.
+            outcome.passed[submission_id] = bool(service.wait(submission_id, http, poll=0.4, timeout=timeout)["passed"])
         except TimeoutError:
             outcome.gave_up.append(submission_id)
 
