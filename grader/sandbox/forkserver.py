@@ -32,11 +32,10 @@ from pathlib import Path
 import numpy  # noqa: F401  imported once here, so that every child starts with it
 
 from grader.sandbox.landlock import READ_ONLY, open_rules
-from grader.sandbox.layers import make_reachable
+from grader.sandbox.layers import fork_into_namespaces, make_reachable
 from grader.sandbox.seccomp_filter import compile_filter
-from grader.sandbox.sealed import RULE_FDS, JailConfig, keeper, rehearse
+from grader.sandbox.sealed import RULE_FDS, JailConfig, jail, rehearse
 
-READY_SECONDS = 10.0
 BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking
 MAX_MESSAGE = 65536
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -45,31 +44,22 @@ PACKAGE_DIRS = ("site-packages", "dist-packages")
 
 @dataclass
 class Child:
-    """One sealed child as the server sees it: its keeper, the grader's pipe ends, what it reported."""
+    """One sealed child as the server sees it: its pid, the grader's pipe ends, the layers it reported."""
 
-    keeper_pid: int
+    pid: int
+    pidfd: int
     workdir: str
     grader_ends: list[int]
     report_fd: int
-    jail_pid: int | None = None
     layers: list[str] | None = None
-    status: dict[str, float] | None = None
+    wait_status: tuple[int, float] | None = None
     closed: bool = False
     offered: bool = False
     buffer: bytes = b""
     deadline: float = field(default=float("inf"))
 
-    def read_report(self, until: str, timeout: float) -> None:
-        """Read report lines until ``until`` has been heard of, the child is gone, or ``timeout`` passes."""
-        end = time.monotonic() + timeout
-        while getattr(self, until) is None and not self.closed:
-            remaining = end - time.monotonic()
-            if remaining <= 0 or not select.select([self.report_fd], [], [], remaining)[0]:
-                return
-            self.pump()
-
     def pump(self) -> None:
-        """Read what the keeper and the jail have reported so far (call when the pipe is readable)."""
+        """Read what the jail has reported so far (call when the pipe is readable)."""
         data = os.read(self.report_fd, 4096)
         if not data:
             self.closed = True
@@ -77,13 +67,14 @@ class Child:
         self.buffer += data
         *lines, self.buffer = self.buffer.split(b"\n")
         for line in lines:
-            message = json.loads(line)
-            if "pid" in message:
-                self.jail_pid = message["pid"]
-            elif "layers" in message:
-                self.layers = message["layers"]
-            elif "status" in message:
-                self.status = message
+            self.layers = json.loads(line)["layers"]
+
+    def reap(self) -> tuple[int, float]:
+        """Wait for the child to end; its wait status and CPU seconds."""
+        if self.wait_status is None:
+            _, status, usage = os.wait4(self.pid, 0)
+            self.wait_status = status, usage.ru_utime + usage.ru_stime
+        return self.wait_status
 
 
 def import_roots() -> tuple[str, ...]:
@@ -149,7 +140,7 @@ class Server:
         timeout = None
         if self.running is not None:
             timeout = max(0.0, self.running.deadline - time.monotonic())
-        watched = {child.report_fd: child for child in self.dying}
+        watched = {child.pidfd: child for child in self.dying}  # readable once the child has ended
         if self.spare is not None and not self.spare.offered:
             watched[self.spare.report_fd] = self.spare
         readable = select.select([self.control, *watched], [], [], timeout)[0]
@@ -159,15 +150,16 @@ class Server:
             child = watched.get(fd)
             if child is None:
                 continue
-            child.pump()
-            if child is self.spare and child.layers is not None:
-                self.offer(child)
-            elif child is self.spare and child.closed:
-                self.control.send(json.dumps({"error": "a sealed child failed to get ready"}).encode())
-                return False  # fail closed; the grader starts a new server
-            elif child is not self.spare and (child.status is not None or child.closed):
+            if child is not self.spare:
                 self.dying.remove(child)
                 self.end(child)
+                continue
+            child.pump()
+            if child.layers is not None:
+                self.offer(child)
+            elif child.closed:
+                self.control.send(json.dumps({"error": "a sealed child failed to get ready"}).encode())
+                return False  # fail closed; the grader starts a new server
         if self.control not in readable:
             return True
         data = self.control.recv(MAX_MESSAGE)
@@ -210,9 +202,8 @@ class Server:
             return
         self.kill(child)
         if wait:
-            child.read_report("status", READY_SECONDS)
-            status = child.status or {"status": signal.SIGKILL, "cpu": 0.0}
-            self.control.send(json.dumps({"status": int(status["status"]), "cpu": float(status["cpu"])}).encode())
+            status, cpu = child.reap()
+            self.control.send(json.dumps({"status": status, "cpu": cpu}).encode())
             self.end(child)
         else:
             self.dying.append(child)
@@ -220,7 +211,7 @@ class Server:
         self.spare = self.prepare()
 
     def prepare(self) -> Child:
-        """Fork the keeper of the next sealed child; it gets ready while the server goes on."""
+        """Clone the next sealed child; it gets ready while the server goes on."""
         job_r, job_w = os.pipe()
         channel_r, channel_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -229,33 +220,30 @@ class Server:
         workdir = tempfile.mkdtemp(prefix="job-", dir=self.root)
         if self.config.uid is not None:
             os.chown(workdir, self.config.uid, self.config.gid)
-        server_pid = os.getpid()
-        pid = os.fork()
+        pid, namespaces = fork_into_namespaces(as_root=self.config.uid is not None)
         if pid == 0:
-            keeper([job_r, out_w, err_w, channel_w, report_w], workdir, self.config, server_pid)
+            jail([job_r, out_w, err_w, channel_w, report_w], namespaces, workdir, self.config)
         for fd in (job_r, channel_w, out_w, err_w, report_w):
             os.close(fd)
-        return Child(pid, workdir, [job_w, channel_r, out_r, err_r], report_r)
+        return Child(pid, os.pidfd_open(pid), workdir, [job_w, channel_r, out_r, err_r], report_r)
 
     def kill(self, child: Child) -> None:
-        child.read_report("jail_pid", READY_SECONDS)
-        if child.jail_pid is not None:
+        """SIGKILL the child and whatever it started: as PID 1 its namespace goes with it, else its group does.
+
+        Only before it is reaped: until then its pid cannot name another process.
+        """
+        for send in (os.kill, os.killpg) if child.wait_status is None else ():
             try:
-                os.killpg(child.jail_pid, signal.SIGKILL)
+                send(child.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         child.deadline = float("inf")
 
     def end(self, child: Child) -> None:
-        """Kill a child's processes, reap its keeper, close its pipes and remove its directory."""
-        os.kill(child.keeper_pid, signal.SIGKILL)
-        if child.jail_pid is not None and child.status is None:
-            try:
-                os.killpg(child.jail_pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        os.waitpid(child.keeper_pid, 0)
-        for fd in child.grader_ends + [child.report_fd]:
+        """Kill and reap a child, close its pipes and remove its directory."""
+        self.kill(child)
+        child.reap()
+        for fd in child.grader_ends + [child.report_fd, child.pidfd]:
             os.close(fd)
         remove_tree(child.workdir)
 

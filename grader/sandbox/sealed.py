@@ -1,8 +1,8 @@
-"""The two processes the fork server makes per submission: a keeper, and the sealed jail it waits for.
+"""The process the fork server makes per submission: the sealed jail.
 
-The keeper enters new namespaces, forks the jail (PID 1 of the new pid namespace when there
-is one), and reports the jail's pid, then its wait status and CPU time, on the report pipe.
-The jail stacks its layers, says which ones stand, and only then waits for a job (an 8-byte
+The server clones it straight into new namespaces (PID 1 of its own pid namespace when there
+is one) and learns its end, wait status and CPU time from the kernel. The jail stacks its
+layers, says which ones stand on the report pipe, and only then waits for a job (an 8-byte
 length, the limits as JSON after a 4-byte length, then the job), so the set-up is done
 before a submission arrives. Its descriptors are fixed: 0 the job, 1 and 2
 the captured output, 3 the job channel, 4 the report pipe (closed before student code runs).
@@ -26,7 +26,6 @@ from grader.sandbox.protocol import Job, JobCase, encode_job
 
 JOB_FD, CHANNEL_FD, REPORT_FD = 0, 3, 4
 RULE_FDS = range(100, 900)  # above the server's own few descriptors, below the usual limit of 1024
-SETUP_FAILED = 70
 
 
 @dataclass(frozen=True)
@@ -49,31 +48,14 @@ def report(fd: int, **message: object) -> None:
     os.write(fd, json.dumps(message).encode() + b"\n")
 
 
-def keeper(fds: list[int], workdir: str, config: JailConfig, server_pid: int) -> None:
-    """Runs in the server's child; never returns."""
-    code = SETUP_FAILED
+def jail(fds: list[int], namespaces: list[str], workdir: str, config: JailConfig) -> None:
+    """In the server's new child: seal it, report its layers, then run the one job it will ever get; never returns.
+
+    ``fds`` become descriptors 0-4; ``namespaces`` are those the child was cloned into.
+    """
     try:
         layers.place_fds(fds, RULE_FDS)
-        names = layers.enter_namespaces(as_root=config.uid is not None)
         layers.die_with_parent()
-        if os.getppid() != server_pid:
-            os._exit(SETUP_FAILED)
-        pid = os.fork()
-        if pid == 0:
-            jail(names, workdir, config)
-        for fd in (JOB_FD, 1, 2, CHANNEL_FD):
-            os.close(fd)
-        report(REPORT_FD, pid=pid)
-        _, status, usage = os.wait4(pid, 0)
-        report(REPORT_FD, status=status, cpu=usage.ru_utime + usage.ru_stime)
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
-    """Seal this process, report its layers, then run the one job it will ever get; never returns."""
-    try:
         os.setsid()
         applied = ["session"] + namespaces + layers.seal_namespaces(namespaces)
         if "ns-mount" in namespaces:
@@ -81,7 +63,7 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
         os.chdir(workdir)
         os.environ.update(HOME=workdir, TMPDIR=workdir)
         applied += layers.drop_privileges(config.uid, config.gid)
-        layers.die_with_parent()
+        layers.die_with_parent()  # again: a change of credentials clears it
         applied += landlock.restrict(list(config.read_only), ["/dev/urandom", "/dev/zero"], [workdir, "/dev/null"])
         os.closerange(RULE_FDS.start, RULE_FDS.stop)
         applied.append("closed-fds")
@@ -89,7 +71,7 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
         applied += seccomp_filter.install(program)
         applied.append("rlimits")
         rehearse()
-        report(REPORT_FD, layers=applied)
+        report(REPORT_FD, layers=applied)  # fails if the server died meanwhile: nobody would give a job
         os.close(REPORT_FD)
         (length,) = struct.unpack(">Q", _read_exactly(JOB_FD, 8))
         job = _read_exactly(JOB_FD, length)
@@ -99,7 +81,7 @@ def jail(namespaces: list[str], workdir: str, config: JailConfig) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
     except BaseException as exc:
         os.write(2, f"the sandbox could not be set up: {type(exc).__name__}: {exc}\n".encode())
-        os._exit(SETUP_FAILED)
+        os._exit(layers.SETUP_FAILED)
     try:
         harness.run_job(job[4 + size :], lambda blob: harness.write_all(CHANNEL_FD, blob))
         sys.stdout.flush()

@@ -86,24 +86,21 @@ def host_processes() -> dict[int, tuple[int, int, bytes]]:
 def leftovers() -> list[str]:
     """Processes or directories a grading left behind: only each server's one spare child may remain.
 
-    A server is a fork-server process whose parent is a live grader; its children are keepers,
-    and a keeper's only child is a jail. Anything else running the server's code, or running
-    as a slot's uid, outlived its sandbox.
+    A server is a fork-server process whose parent is a live grader; its children are jails.
+    Anything else running the server's code, or running as a slot's uid, outlived its sandbox.
     """
     processes = host_processes()
     ours = {pid for pid, (_, _, cmdline) in processes.items() if SERVER_MODULE in cmdline}
     servers = {pid for pid in ours if processes[pid][0] not in ours and processes[pid][0] != 1}
-    keepers = {pid for pid in ours if processes[pid][0] in servers}
-    jails = {pid for pid, (parent, _, _) in processes.items() if parent in keepers}
-    problems = [f"process {pid} outlived its sandbox" for pid in ours - servers - keepers - jails]
+    jails = {pid for pid, (parent, _, _) in processes.items() if parent in servers}
+    problems = [f"process {pid} outlived its sandbox" for pid in ours - servers - jails]
     slot_uids = range(SLOT_UID_BASE, SLOT_UID_BASE + SLOTS)
     problems += [f"process {pid} runs as a slot uid outside a sandbox"
                  for pid, (_, uid, _) in processes.items() if uid in slot_uids and pid not in jails]
-    for parents in (servers, keepers):
-        for parent in parents:
-            children = [pid for pid, (ppid, _, _) in processes.items() if ppid == parent]
-            if len(children) > 1:
-                problems.append(f"process {parent} has {len(children)} sandbox children")
+    for parent in servers:
+        children = [pid for pid, (ppid, _, _) in processes.items() if ppid == parent]
+        if len(children) > 1:
+            problems.append(f"process {parent} has {len(children)} sandbox children")
     for root in Path(tempfile.gettempdir()).glob("gradegrad-sandbox-*"):
         jobs = list(root.glob("job-*"))
         if len(jobs) > 1:

@@ -24,12 +24,12 @@ from grader.sandbox.runner import SERVER_ENV, ForkServerRunner
 
 
 def namespaces_allowed() -> bool:
-    """Whether this host lets a process unshare the namespaces the jail uses (tried in a child)."""
+    """Whether this host lets a child be made in the namespaces the jail uses (tried once)."""
     read, write = os.pipe()
-    pid = os.fork()
+    pid, names = layers.fork_into_namespaces(as_root=os.geteuid() == 0)
     if pid == 0:
         try:
-            os.write(write, b"1" if layers.enter_namespaces(as_root=os.geteuid() == 0) else b"0")
+            os.write(write, b"1" if names else b"0")
         finally:
             os._exit(0)
     os.close(write)
@@ -141,7 +141,8 @@ def test_server_holds_no_descriptor_of_the_grader(runner: ForkServerRunner) -> N
     sockets = [t for t in targets if t.startswith("socket:")]
     assert len(sockets) == 1, targets  # its control socket, nothing else
     rules = import_roots()  # the O_PATH handles of its Landlock rules: the standard library and numpy
-    assert all(t.startswith(("socket:", "pipe:", *rules)) or t == "/dev/null" for t in targets), targets
+    own = ("socket:", "pipe:", "anon_inode:[pidfd]", *rules)  # and its children's pipes and pidfds
+    assert all(t.startswith(own) or t == "/dev/null" for t in targets), targets
 
 
 @pytest.mark.parametrize("source", [
@@ -165,15 +166,19 @@ def test_grade_command_prints_one_json_object(tmp_path: Path, source: str) -> No
 
 
 def test_grading_still_runs_where_namespaces_are_refused() -> None:
-    """As in a default Docker container, whose seccomp profile refuses unshare() and mount()."""
+    """As in a default Docker container, whose seccomp profile refuses unshare(), mount() and a clone() into
+    new namespaces."""
     import subprocess
     import sys
 
+    flags = [*layers.NAMESPACES.values(), layers.CLONE_NEWUSER]
     script = (
         "import errno, json, pyseccomp\n"
         "refuse = pyseccomp.SyscallFilter(pyseccomp.ALLOW)\n"
         "for name in ('unshare', 'mount', 'setns'):\n"
         "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), name)\n"
+        f"for flag in {flags}:\n"
+        "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), 'clone', pyseccomp.Arg(0, pyseccomp.MASKED_EQ, flag, flag))\n"
         "refuse.load()\n"
         "from grader.pipeline import grade\n"
         "from grader.sandbox.runner import ForkServerRunner\n"
