@@ -15,7 +15,7 @@ from flask import Flask, abort
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from web.models import ROLES, ApiToken, User, utcnow
 
@@ -84,7 +84,8 @@ def issue_token(session: Session, user: User, lifetime: timedelta = TOKEN_LIFETI
 
 def token_in_use(session: Session, token: str) -> ApiToken:
     """The row of a valid ``token``; raises TokenRefused for an unknown, revoked or expired one."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token))) if token else None
+    query = select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == token_hash(token))
+    row = session.scalar(query) if token else None
     if row is None:
         raise TokenRefused("Missing or invalid API token: send 'Authorization: Bearer TOKEN'")
     if row.revoked_at is not None:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from web.models import CourseExercise, Regrade, Submission, User, utcnow
 from web.submissions import enqueue
-from worker.queue import REGRADE
+from worker.queue import REGRADE, new_task_id
 
 
 def mark_for_regrade(session: Session, submission: Submission, by: User) -> None:
@@ -15,14 +15,13 @@ def mark_for_regrade(session: Session, submission: Submission, by: User) -> None
     session.add(Regrade(submission_id=submission.id, requested_by_id=by.id,
                         old_score=submission.score, old_passed=submission.passed))
     submission.status, submission.queue, submission.queued_at = "queued", REGRADE, utcnow()
-    submission.task_id, submission.attempts = None, 0
+    submission.task_id, submission.attempts = new_task_id(), 0
 
 
 def regrade_submission(session: Session, submission: Submission, by: User) -> None:
     mark_for_regrade(session, submission, by)
     session.commit()
     enqueue(session, submission, REGRADE)
-    session.commit()
 
 
 def regrade_exercise(session: Session, published: CourseExercise, by: User) -> int:
@@ -34,7 +33,6 @@ def regrade_exercise(session: Session, published: CourseExercise, by: User) -> i
     session.commit()
     for row in rows:
         enqueue(session, row, REGRADE)
-    session.commit()
     return len(rows)
 
 

@@ -12,12 +12,12 @@ from typing import Any
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from exercises import EXERCISES, Exercise
 from grader.submission import SubmissionError, read_submission
 from web.models import CaseResult, CourseExercise, Submission, User, utcnow
-from worker.queue import LIVE, send_grading
+from worker.queue import LIVE, new_task_id, send_grading
 
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,10 @@ def publish_catalogue(session: Session) -> list[CourseExercise]:
 
 
 def find_published(session: Session, name: str, user: User) -> CourseExercise | None:
-    """The exercise called ``name`` if ``user`` may see it."""
-    row = next((r for r in publish_catalogue(session) if r.name == name), None)
+    """The exercise called ``name`` if ``user`` may see it (one query once the catalogue is published)."""
+    row = session.scalar(select(CourseExercise).where(CourseExercise.name == name))
+    if row is None and name in EXERCISES:
+        row = next(r for r in publish_catalogue(session) if r.name == name)
     if row is None or not (row.visible or user.is_instructor):
         return None
     return row
@@ -124,39 +126,41 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
         source = read_submission(filename, data, published.name)
     except SubmissionError as exc:
         raise Refused(400, f"Cannot grade {filename}: {exc}") from None
-    submission = Submission(user_id=user.id, exercise_id=published.id, filename=filename[:255],
-                            source=source, seed=secrets.randbelow(2**31), status="queued", queue=LIVE)
+    submission = Submission(user_id=user.id, exercise_id=published.id, filename=filename[:255], source=source,
+                            seed=secrets.randbelow(2**31), status="queued", queue=LIVE, task_id=new_task_id())
     session.add(submission)
     session.flush()
     return submission
 
 
 def submit(session: Session, user: User, published: CourseExercise, filename: str, data: bytes) -> Submission:
-    """Create the row and commit it, then queue its grading and store the task id (row first, then the id)."""
+    """Commit the row, with the id its task will have, then send the task (row first, then the id)."""
     submission = create_submission(session, user, published, filename, data)
     session.commit()
     enqueue(session, submission, LIVE)
-    session.commit()
     return submission
 
 
 def enqueue(session: Session, submission: Submission, queue: str) -> None:
-    """Send the grading task of a committed, queued row and note the task id on it.
+    """Send the grading task of a committed, queued row, under the task id stored on it.
 
-    With the broker down the row simply stays queued without a task: the periodic sweep sends
-    it once the broker is back, so the student's submission is accepted, not lost.
+    With the broker down the row simply stays queued, its task id cleared since no such task
+    exists: the periodic sweep sends it once the broker is back, so the student's submission is
+    accepted, not lost.
     """
     try:
-        submission.task_id = send_grading(current_app.extensions["celery"], submission.id, queue)
+        send_grading(current_app.extensions["celery"], submission.id, queue, submission.task_id)
     except BrokerError as exc:
         log.warning("broker unreachable, submission %s waits for the sweep: %s", submission.id, exc)
+        submission.task_id = None
+        session.commit()
 
 
 def visible_submission(session: Session, user: User, submission_id: int) -> Submission | None:
     """The submission if ``user`` may see it: their own, or any for an instructor."""
     if not 0 < submission_id <= MAX_ID:
         return None  # the databases refuse a larger key outright; no row can have one
-    submission = session.get(Submission, submission_id)
+    submission = session.get(Submission, submission_id, options=[joinedload(Submission.exercise)])
     if submission is None or not (user.is_instructor or submission.user_id == user.id):
         return None
     return submission

@@ -14,6 +14,10 @@ from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
 from worker.queue import REGRADE
 
 
+EXERCISE_NAME = (select(CourseExercise.name).where(CourseExercise.id == Submission.exercise_id)
+                 .scalar_subquery().label("exercise"))
+
+
 @dataclass(frozen=True)
 class Claimed:
     """What the task needs to grade, read while it held the row."""
@@ -36,7 +40,7 @@ def claim(session: Session, submission_id: int, task_id: str, max_attempts: int)
         .where(Submission.id == submission_id,
                or_(Submission.status == "queued", (Submission.status == "running") & (Submission.task_id == task_id)))
         .values(status="running", task_id=task_id, started_at=utcnow(), attempts=Submission.attempts + 1)
-        .returning(Submission.attempts, Submission.source, Submission.seed, Submission.exercise_id)
+        .returning(Submission.attempts, Submission.source, Submission.seed, EXERCISE_NAME)
         .execution_options(synchronize_session=False)
     ).one_or_none()
     if won is None:
@@ -44,8 +48,7 @@ def claim(session: Session, submission_id: int, task_id: str, max_attempts: int)
     if won.attempts > max_attempts:
         record_failure(session, submission_id, f"Grading failed {max_attempts} times; ask your instructor")
         return None
-    exercise = session.get_one(CourseExercise, won.exercise_id)
-    return Claimed(submission_id, exercise.name, won.source, won.seed)
+    return Claimed(submission_id, won.exercise, won.source, won.seed)
 
 
 def record_report(session: Session, submission_id: int, report: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from celery import Celery, Task
@@ -62,6 +63,11 @@ def use_sqlalchemy_polling(seconds: float) -> None:
     sqlalchemy.Transport.polling_interval = seconds
 
 
-def send_grading(celery: Celery, submission_id: int, queue: str) -> str:
+def new_task_id() -> str:
+    """A grading task's id, chosen before the task is sent so the row can be stored with it in one commit."""
+    return str(uuid.uuid4())
+
+
+def send_grading(celery: Celery, submission_id: int, queue: str, task_id: str | None = None) -> str:
     """Queue the grading of a committed submission; returns the task id."""
-    return celery.send_task(GRADE_TASK, args=[submission_id], queue=queue).id
+    return celery.send_task(GRADE_TASK, args=[submission_id], queue=queue, task_id=task_id).id
