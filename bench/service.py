@@ -2,7 +2,8 @@
 
 Starts its own `gradegrad serve` in a temporary folder (Redis + PostgreSQL, or the embedded default),
 then: LATENCY sequential submissions, each waited for; then THROUGHPUT submissions posted at once
-from CLIENTS threads, timed until the last is graded. Usage:
+from CLIENTS threads, each waiting for its results as `gradegrad submit` does, timed until the last
+is graded. Usage:
 
     .venv/bin/python bench/service.py [--backend redis|embedded] [--latency 30] [--throughput 200]
 """
@@ -18,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from stack import Service, percentile
+
+from grader.client import poll_delays
 
 
 def latency(service: Service, count: int) -> None:
@@ -38,7 +41,7 @@ def throughput(service: Service, count: int, clients: int) -> None:
     with ThreadPoolExecutor(clients) as pool:
         ids = list(pool.map(lambda i: service.submit(sessions[i % clients]), range(count)))
         posted = time.perf_counter() - started
-        results = list(pool.map(lambda i: service.wait(ids[i], sessions[i % clients], poll=0.2), range(count)))
+        results = list(pool.map(lambda i: service.wait(ids[i], sessions[i % clients], poll_delays()), range(count)))
     elapsed = time.perf_counter() - started
     assert all(r["passed"] for r in results)
     print(f"{count} submissions from {clients} clients: posted in {posted:.2f} s, all graded in {elapsed:.2f} s "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import requests
@@ -111,14 +113,17 @@ class Service:
         answer.raise_for_status()
         return answer.json()["id"]
 
-    def wait(self, submission_id: int, http: requests.Session | None = None, poll: float = 0.002,
+    def wait(self, submission_id: int, http: requests.Session | None = None, delays: Iterable[float] | None = None,
              timeout: float = 600) -> dict:
+        """Poll until graded: every 2 ms by default, to time a grading; pass the delays a real client uses."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        for delay in delays or itertools.repeat(0.002):
+            if time.monotonic() > deadline:
+                break
             body = (http or self.http).get(f"{self.url}/submissions/{submission_id}").json()
             if body["status"] in ("graded", "error"):
                 return body
-            time.sleep(poll)
+            time.sleep(delay)
         raise TimeoutError(f"submission {submission_id} not graded in {timeout} s")
 
     def stop(self) -> None:

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -17,6 +18,15 @@ from rich.table import Table
 from grader.render import render_report
 
 DONE = ("graded", "error")
+
+
+def poll_delays(first: float = 0.1, growth: float = 1.5, longest: float = 1.0) -> Iterator[float]:
+    """Seconds to wait before each look at a submission: soon at first, since most gradings take
+    tens of milliseconds, then less and less often, so a long queue is not slowed by its own polling."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(longest, delay * growth)
 
 
 class ServiceError(click.ClickException):
@@ -120,9 +130,10 @@ def history(as_json: bool) -> None:
 
 def wait_for(submission_id: int, config: dict[str, str], timeout: float) -> dict[str, Any]:
     """Poll until the submission is graded, with a spinner on stderr (stdout stays clean for --json)."""
-    deadline = time.monotonic() + timeout
+    deadline, delays = time.monotonic() + timeout, poll_delays()
     with Console(stderr=True).status(f"Submission {submission_id}: queued") as spinner:
         while True:
+            time.sleep(next(delays))
             result = call("GET", f"/submissions/{submission_id}", config)
             if result["status"] in DONE:
                 return result
@@ -130,7 +141,6 @@ def wait_for(submission_id: int, config: dict[str, str], timeout: float) -> dict
                 raise ServiceError(f"Submission {submission_id} is still {result['status']} after {timeout:g} s; "
                                    f"check later with `gradegrad status {submission_id}`")
             spinner.update(f"Submission {submission_id}: {result['status']}")
-            time.sleep(0.15)
 
 
 def show(result: dict[str, Any], as_json: bool) -> None:
