@@ -50,6 +50,9 @@ def default_config(instance: Path) -> dict[str, Any]:
         "TASK_TIME_LIMIT": 90,
         "MAX_GRADING_ATTEMPTS": 3,
         "REQUEUE_AFTER_SECONDS": 120,
+        # None: TASK_TIME_LIMIT + 30. A running row older than the hard limit cannot still be held by a live
+        # task, since Celery kills it there; the margin covers queue and clock delays.
+        "RUNNING_LOST_AFTER_SECONDS": None,
         "SWEEP_EVERY_SECONDS": 30,
         "MAX_UPLOAD_BYTES": 256 * 1024,
         "API_TOKEN_DAYS": 120,

@@ -95,8 +95,11 @@ def store_failure(submission_id: int, message: str) -> str:
 def requeue_lost() -> list[int]:
     """The periodic sweep: queue again every submission whose task vanished (broker restart, killed worker)."""
     config = current_app.config
+    running_after = config["RUNNING_LOST_AFTER_SECONDS"]
+    if running_after is None:
+        running_after = config["TASK_TIME_LIMIT"] + 30
     with session_scope(session_factory(current_app)) as session:
-        lost = lost_submissions(session, config["REQUEUE_AFTER_SECONDS"], config["TASK_TIME_LIMIT"] + 30)
+        lost = lost_submissions(session, config["REQUEUE_AFTER_SECONDS"], running_after)
         found = [(row.id, row.queue) for row in lost]
     celery = current_app.extensions["celery"]
     for submission_id, queue in found:

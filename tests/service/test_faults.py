@@ -6,6 +6,7 @@ The web, the sweep (beat) and two live workers run as separate real processes on
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -143,6 +144,11 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    """The children of ``pid``, theirs, and so on."""
+    return [found for child in children(pid) for found in (child, *descendants(child))]
+
+
 def assert_graded_once(stack: Stack, submission_id: int, result: dict[str, Any]) -> Submission:
     """Graded, with exactly one verdict per hidden case: nothing half-written, nothing twice."""
     row = stack.row(submission_id)
@@ -159,6 +165,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, private_redis: PrivateRedis,
     env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
            "GRADEGRAD_DATABASE_URL": proxied_url, "GRADEGRAD_BROKER_URL": private_redis.url,
            "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
+           "GRADEGRAD_RUNNING_LOST_AFTER_SECONDS": str(HARD_LIMIT + 2),
            "GRADEGRAD_TASK_SOFT_TIME_LIMIT": str(SOFT_LIMIT), "GRADEGRAD_TASK_TIME_LIMIT": str(HARD_LIMIT)}
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": direct_url, "BROKER_URL": private_redis.url})
     tokens = {}
@@ -188,6 +195,28 @@ def test_a_worker_killed_in_the_middle_of_grading_leaves_its_submission_graded_o
     assert result["passed"] is True and result["error"] is None
     row = assert_graded_once(stack, submission_id, result)
     assert row.attempts == 2, "the grading was not interrupted and taken up again"
+
+
+def test_a_whole_worker_killed_mid_grade_leaves_its_submission_graded_once_by_another(stack):
+    submission_id = stack.submit(sleepy(3), "ada")
+    task_id = stack.wait_running(submission_id)
+    holder = next(worker for worker, log in stack.workers.items()
+                  if f"[{task_id}] received" in log.read_text(errors="replace"))
+    queues = holder.args[holder.args.index("--queues") + 1]
+    for pid in [holder.pid, *descendants(holder.pid)]:  # all at once, as the OOM killer or `docker kill` does
+        with contextlib.suppress(ProcessLookupError):  # a sandbox process that died with its parent
+            os.kill(pid, signal.SIGKILL)
+    holder.wait()
+    del stack.workers[holder]
+    try:
+        # Its message stays unacknowledged in Redis for the visibility timeout: the sweep takes the row back.
+        result = stack.service.wait_graded(submission_id, timeout=60)
+        assert result["passed"] is True and result["error"] is None
+        row = assert_graded_once(stack, submission_id, result)
+        assert row.attempts == 2 and row.task_id != task_id, "not graded again by a task of the sweep"
+        assert f"[{row.task_id}] received" in next(iter(stack.workers.values())).read_text(errors="replace")
+    finally:
+        stack.start_workers((queues,))
 
 
 def test_submissions_queued_when_redis_restarts_are_requeued_from_the_database_and_all_graded(stack, private_redis):
