@@ -8,13 +8,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from exercises import EXERCISES
-from web.auth import TokenRefused, authenticate, csrf, issue_token, token_in_use
+from web.auth import TokenRefused, csrf, issue_token, token_in_use
 from web.db import get_session
 from web.errors import error_response
 from web.models import utcnow
 from web.openapi import openapi_document
 from web.submissions import Refused, find_published, history, publish_catalogue, result_dict, submit, \
     visible_submission
+from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated, no cookies: CSRF cannot apply
@@ -44,7 +45,10 @@ def openapi() -> Response:
 @bp.post("/tokens")
 def create_token() -> Any:
     body = request.get_json(silent=True) or {}
-    user = authenticate(get_session(), str(body.get("username", "")), str(body.get("password", "")))
+    try:
+        user = sign_in(get_session(), str(body.get("username", "")), str(body.get("password", "")))
+    except TooManyFailures as exc:
+        return error_response(429, str(exc), {"Retry-After": str(exc.wait)})
     if user is None:
         return error_response(401, "Wrong username or password")
     lifetime = timedelta(days=current_app.config["API_TOKEN_DAYS"])

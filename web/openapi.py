@@ -11,8 +11,15 @@ def response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer", "minimum": 1}}}
+
+
 def errors(*statuses: int) -> dict[str, Any]:
-    return {str(status): response("An error; the message says why", ERROR) for status in statuses}
+    answers = {str(status): response("An error; the message says why", ERROR) for status in statuses}
+    for status in {"429", "503"} & answers.keys():
+        answers[status]["headers"] = RETRY_AFTER
+    return answers
 
 
 def openapi_document() -> dict[str, Any]:
@@ -23,7 +30,8 @@ def openapi_document() -> dict[str, Any]:
                  "description": "Submit gradient functions for grading and read the results. "
                                 "Every call but POST /tokens needs 'Authorization: Bearer TOKEN'; a token "
                                 "expires (see expires_at) and DELETE /tokens/current revokes it. A 429 carries "
-                                "Retry-After: the seconds until the next submission is allowed."},
+                                "Retry-After: the seconds until the next submission (or, after too many failed "
+                                "sign-ins, the next try) is allowed."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
@@ -35,7 +43,7 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"201": response("A new token", {"type": "object", "properties": {
                     "token": {"type": "string"}, "username": {"type": "string"}, "role": {"type": "string"},
                     "expires_at": {"type": "string", "description": "When the token stops working (UTC)"}}}),
-                    **errors(401)}}},
+                    **errors(401, 429)}}},
             "/tokens/current": {"delete": {
                 "summary": "Revoke the token this request is sent with: it stops working at once",
                 "responses": {"204": {"description": "Revoked"}, **errors(401)}}},

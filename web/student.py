@@ -8,13 +8,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required, login_user, logout_user
 
 from grader.pipeline import to_plain
-from web.auth import authenticate
 from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
 from web.mathtext import render_statement
 from web.progress import exercise_rows
 from web.submissions import Refused, exercise_of, find_published, history, quota, result_dict, submit, \
     visible_submission
+from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("student", __name__)
 
@@ -22,13 +22,19 @@ bp = Blueprint("student", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = authenticate(get_session(), form.username.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return redirect(url_for("instructor.dashboard" if user.is_instructor else "student.index"))
-        flash("Wrong username or password.", "error")
-    return render_template("student/login.html", form=form), 200 if not form.errors else 400
+        try:
+            user = sign_in(get_session(), form.username.data, form.password.data)
+        except TooManyFailures as exc:
+            user, status = None, 429
+            flash(f"{exc}.", "error")
+        else:
+            if user is not None:
+                login_user(user)
+                return redirect(url_for("instructor.dashboard" if user.is_instructor else "student.index"))
+            flash("Wrong username or password.", "error")
+    return render_template("student/login.html", form=form), 400 if form.errors else status
 
 
 @bp.post("/logout")

@@ -116,3 +116,33 @@ def test_a_revoked_token_stops_working_at_once_and_others_keep_working(client, m
 def test_the_revoke_route_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert "204" in paths["/tokens/current"]["delete"]["responses"]
+
+
+def test_a_password_guesser_is_held_back_after_ten_failures_even_with_the_right_password(client, make_user):
+    make_user("ada")
+    for guess in range(10):
+        answer = client.post("/api/v1/tokens", json={"username": "ada", "password": f"guess{guess}"})
+        assert answer.status_code == 401
+    answer = client.post("/api/v1/tokens", json={"username": "ada", "password": "correct horse battery"})
+    assert answer.status_code == 429 and "Too many failed sign-ins" in answer.json["error"]
+    assert 0 < int(answer.headers["Retry-After"]) <= 15 * 60
+    page = client.post("/login", data={"username": "ada", "password": "correct horse battery"})
+    assert page.status_code == 429 and "Too many failed sign-ins" in page.text
+
+
+def test_failures_on_one_name_do_not_lock_out_another_and_successes_never_count(client, make_user):
+    make_user("ada")
+    make_user("grace")
+    for _ in range(10):
+        client.post("/login", data={"username": "ada", "password": "wrong"})
+    for _ in range(15):
+        assert client.post("/api/v1/tokens", json={"username": "grace", "password": "correct horse battery"}).status_code == 201
+    assert client.post("/login", data={"username": "grace", "password": "correct horse battery"}).status_code == 302
+
+
+def test_the_openapi_document_names_retry_after_on_every_429_and_503(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    answers = [(path, status, answer) for path, item in paths.items() for operation in item.values()
+               for status, answer in operation["responses"].items() if status in ("429", "503")]
+    assert ("/tokens", "429") in {(path, status) for path, status, _ in answers}
+    assert all("Retry-After" in answer["headers"] for _, _, answer in answers)
