@@ -35,6 +35,7 @@ WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - 
 # Right only on the hidden cases of even length: its score depends on the seed that drew the cases.
 HALF_RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size if y.size % 2 == 0 else 0 * y\n"
 SOFT_LIMIT, HARD_LIMIT = 4, 6
+RUNNING_LOST_AFTER = HARD_LIMIT + 2
 
 
 def sleepy(seconds: float, exercise: str = "mse_grad") -> str:
@@ -165,7 +166,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, private_redis: PrivateRedis,
     env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
            "GRADEGRAD_DATABASE_URL": proxied_url, "GRADEGRAD_BROKER_URL": private_redis.url,
            "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
-           "GRADEGRAD_RUNNING_LOST_AFTER_SECONDS": str(HARD_LIMIT + 2),
+           "GRADEGRAD_RUNNING_LOST_AFTER_SECONDS": str(RUNNING_LOST_AFTER),
            "GRADEGRAD_TASK_SOFT_TIME_LIMIT": str(SOFT_LIMIT), "GRADEGRAD_TASK_TIME_LIMIT": str(HARD_LIMIT)}
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": direct_url, "BROKER_URL": private_redis.url})
     tokens = {}
@@ -209,8 +210,9 @@ def test_a_whole_worker_killed_mid_grade_leaves_its_submission_graded_once_by_an
     holder.wait()
     del stack.workers[holder]
     try:
-        # Its message stays unacknowledged in Redis for the visibility timeout: the sweep takes the row back.
-        result = stack.service.wait_graded(submission_id, timeout=60)
+        # Its message stays unacknowledged in Redis for the visibility timeout: the sweep takes the row back
+        # once it has been running RUNNING_LOST_AFTER_SECONDS, well before the default's hard limit + 30 s.
+        result = stack.service.wait_graded(submission_id, timeout=RUNNING_LOST_AFTER + 15)
         assert result["passed"] is True and result["error"] is None
         row = assert_graded_once(stack, submission_id, result)
         assert row.attempts == 2 and row.task_id != task_id, "not graded again by a task of the sweep"
