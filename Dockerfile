@@ -17,4 +17,4 @@ RUN pip install . && useradd --system --uid 10001 --home-dir /app gradegrad \
 # because the sandbox gives every submission a uid of its own (see docker-compose.yml).
 USER gradegrad
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--no-control-socket", "web.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--keep-alive", "5", "--no-control-socket", "web.wsgi:app"]

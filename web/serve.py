@@ -14,12 +14,16 @@ GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
 
 
 def commands(host: str, port: int, web_workers: int, concurrency: int) -> dict[str, list[str]]:
-    """The processes of one GradeGrad: regrades get their own worker so they never hold up a student."""
+    """The processes of one GradeGrad: regrades get their own worker so they never hold up a student.
+
+    The web keeps idle connections 5 s, longer than the result page waits between polls (2 s at most): a
+    shorter keep-alive closes connections just as clients reuse them, and they see "connection reset".
+    """
     return {
         "live worker": [*GRADEGRAD, "worker", "--queues", LIVE, "--concurrency", str(concurrency), "--beat"],
         "regrade worker": [*GRADEGRAD, "worker", "--queues", REGRADE, "--concurrency", "1"],
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_workers),
-                "--threads", "4", "--graceful-timeout", "5", "--no-control-socket", "web.wsgi:app"],
+                "--threads", "4", "--keep-alive", "5", "--graceful-timeout", "5", "--no-control-socket", "web.wsgi:app"],
     }
 
 
