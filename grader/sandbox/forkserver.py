@@ -29,12 +29,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy  # noqa: F401  imported once here, so that every child starts with it
+import numpy as np  # imported once here, so that every child starts with it
 
+from grader.sandbox import harness
 from grader.sandbox.landlock import READ_ONLY, open_rules
 from grader.sandbox.layers import fork_into_namespaces, make_reachable
+from grader.sandbox.protocol import Job, JobCase, encode_job
 from grader.sandbox.seccomp_filter import compile_filter
-from grader.sandbox.sealed import RULE_FDS, JailConfig, jail, rehearse
+from grader.sandbox.sealed import RULE_FDS, JailConfig, jail
 
 BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking
 MAX_MESSAGE = 65536
@@ -83,7 +85,7 @@ def import_roots() -> tuple[str, ...]:
     Not the other installed packages, among which a non-editable install puts this project,
     and not the project's checkout, which an editable install puts on sys.path.
     """
-    package = Path(numpy.__file__).resolve().parent
+    package = Path(np.__file__).resolve().parent
     venv = Path(sys.prefix).resolve()
     candidates = [Path(entry).resolve() for entry in sys.path if entry and Path(entry).is_dir()]
     candidates = [path for path in candidates if path.name not in PACKAGE_DIRS]
@@ -261,6 +263,31 @@ def remove_tree(path: str) -> None:
                 if not os.path.islink(inner):
                     os.chmod(inner, stat.S_IRWXU)
     shutil.rmtree(path, ignore_errors=True)
+
+
+REHEARSAL = """
+import numpy as np
+def f(x, n, s):
+    h = np.tanh(x @ x.T + n[0]) * np.exp(-np.abs(x)) + np.log1p(np.maximum(x, 0.0))
+    p = np.exp(h - h.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    g = np.einsum("ij,jk->ik", p, x) + np.outer(n[0], n[0]) - np.mean(x, axis=0) * s
+    g = np.where(g > 0, g, 0.5 * g) + np.clip(g, -1.0, 1.0) + np.zeros_like(g).reshape(3, 3).T
+    return g / (1.0 + np.exp(-g)) + np.dot(x, np.ones(3))[:, None] + np.sqrt(np.square(g))
+"""
+"""A job touching what gradient code commonly uses."""
+
+
+def rehearse() -> None:
+    """Run one job of our own through the harness, output discarded: every module and code path a job
+    needs is then loaded once in the server, not in each child.
+
+    Rehearsing again in each sealed child, to copy the pages a job touches before the clock
+    starts, cost 3 ms of CPU per submission and saved no measurable time.
+    """
+    case = JobCase("rehearsal", {"x": np.ones((3, 3)), "n": [np.ones(3)], "s": 1.0}, [harness.Slot("dx", (), (3, 3))])
+    job = Job(REHEARSAL, "f", ("x", "n", "s"), [case])
+    harness.run_job(encode_job(job), lambda blob: None)
 
 
 def warm_up() -> None:

@@ -17,12 +17,9 @@ import struct
 import sys
 from dataclasses import dataclass
 
-import numpy as np
-
 from grader.sandbox import harness, landlock, layers, seccomp_filter
 from grader.sandbox.limits import Limits
 from grader.sandbox.process import apply_rlimits
-from grader.sandbox.protocol import Job, JobCase, encode_job
 
 JOB_FD, CHANNEL_FD, REPORT_FD = 0, 3, 4
 RULE_FDS = range(100, 900)  # above the server's own few descriptors, below the usual limit of 1024
@@ -70,7 +67,6 @@ def jail(fds: list[int], namespaces: list[str], workdir: str, config: JailConfig
         program = config.seccomp_pid_1 if os.getpid() == 1 else seccomp_filter.compile_filter(os.getpid())
         applied += seccomp_filter.install(program)
         applied.append("rlimits")
-        rehearse()
         report(REPORT_FD, layers=applied)  # fails if the server died meanwhile: nobody would give a job
         os.close(REPORT_FD)
         (length,) = struct.unpack(">Q", _read_exactly(JOB_FD, 8))
@@ -89,30 +85,6 @@ def jail(fds: list[int], namespaces: list[str], workdir: str, config: JailConfig
     finally:
         os.closerange(1, CHANNEL_FD + 1)  # the grader sees the end now, not after the exit unmaps numpy
         os._exit(0)
-
-
-REHEARSAL = """
-import numpy as np
-def f(x, n, s):
-    h = np.tanh(x @ x.T + n[0]) * np.exp(-np.abs(x)) + np.log1p(np.maximum(x, 0.0))
-    p = np.exp(h - h.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    g = np.einsum("ij,jk->ik", p, x) + np.outer(n[0], n[0]) - np.mean(x, axis=0) * s
-    g = np.where(g > 0, g, 0.5 * g) + np.clip(g, -1.0, 1.0) + np.zeros_like(g).reshape(3, 3).T
-    return g / (1.0 + np.exp(-g)) + np.dot(x, np.ones(3))[:, None] + np.sqrt(np.square(g))
-"""
-"""A job touching what gradient code commonly uses, so its pages are copied before the clock starts."""
-
-
-def rehearse() -> None:
-    """Run one job of our own through the harness, output discarded.
-
-    In the server it loads every module a job needs; in a sealed child, before a job arrives,
-    it makes the pages a job touches the child's own, so that copying them is not on the clock.
-    """
-    case = JobCase("rehearsal", {"x": np.ones((3, 3)), "n": [np.ones(3)], "s": 1.0}, [harness.Slot("dx", (), (3, 3))])
-    job = Job(REHEARSAL, "f", ("x", "n", "s"), [case])
-    harness.run_job(encode_job(job), lambda blob: None)
 
 
 def _read_exactly(fd: int, size: int) -> bytes:
