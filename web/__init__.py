@@ -26,14 +26,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Room for a file at the limit and its form or JSON wrapping (escaping can double a source's length).
         app.config["MAX_CONTENT_LENGTH"] = 2 * app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
 
-    from web import auth, db, errors, security, throttle
+    from web import auth, db, errors, security
     from worker.queue import celery_init_app
 
     db.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    throttle.init_app(app)
     celery_init_app(app)
     register_blueprints(app)
     return app
@@ -59,9 +58,6 @@ def default_config(instance: Path) -> dict[str, Any]:
         "API_TOKEN_DAYS": 120,
         # The number of reverse proxies whose X-Forwarded-* headers to trust (0: none, served directly).
         "PROXY_FIX_HOPS": 0,
-        # Where failed sign-ins are counted (a `limits` storage URL): a Redis shared by every web process
-        # in production; each process's own memory on a laptop.
-        "SIGN_IN_LIMIT_STORAGE": "memory://",
         "CELERY": {},
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -63,6 +63,21 @@ class ApiToken(Base):
         return f"<ApiToken {self.id} of user {self.user_id}>"
 
 
+class FailedSignIn(Base):
+    """One failed sign-in, kept for the sign-in throttle's window (web/throttle.py), then deleted."""
+
+    __tablename__ = "failed_sign_ins"
+    __table_args__ = (
+        Index("ix_failed_sign_ins_username_at", "username", "at"),
+        Index("ix_failed_sign_ins_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class CourseExercise(Base):
     """A catalogue exercise as published in the course: when, how often, what students see.
 

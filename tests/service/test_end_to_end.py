@@ -121,3 +121,11 @@ def test_the_embedded_broker_delivers_each_task_to_exactly_one_of_two_workers(em
     second_count = len(re.findall(r"received", second_log.read_text(errors="replace")))
     assert len(received) == len(set(received)), "a task was delivered twice"
     assert second_count > 0, "the second worker took no task: the test proved nothing"
+
+
+def test_failed_sign_ins_are_counted_once_for_all_web_processes(service):
+    """`gradegrad serve` runs two gunicorn processes: the eleventh guess is refused whichever one answers."""
+    guess = {"username": "mallory", "password": "password1"}
+    assert [service.api("POST", "/tokens", json=guess).status_code for _ in range(10)] == [401] * 10
+    answer = service.api("POST", "/tokens", json=guess)
+    assert answer.status_code == 429 and "Too many failed sign-ins" in answer.json()["error"]
