@@ -21,6 +21,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "worker": "worker.commands:worker",
     "beat": "worker.commands:beat",
     "login": "grader.client:login",
+    "logout": "grader.client:logout",
     "submit": "grader.client:submit",
     "status": "grader.client:status",
     "history": "grader.client:history",

@@ -30,9 +30,16 @@ def poll_delays(first: float = 0.1, growth: float = 1.5, longest: float = 1.0) -
 
 
 class ServiceError(click.ClickException):
-    """The server refused or could not be reached; exit status 2, apart from 1 for 'not passed'."""
+    """The server refused or could not be reached; exit status 2, apart from 1 for 'not passed'.
+
+    status: the HTTP status when the server answered.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def config_path() -> Path:
@@ -69,12 +76,15 @@ def call(method: str, path: str, config: dict[str, str] | None = None, **kwargs:
         answer = requests.request(method, url, headers=headers, timeout=30, **kwargs)
     except requests.RequestException as exc:
         raise ServiceError(f"Cannot reach {config['server']}: {exc}") from None
+    if answer.status_code == 204:
+        return None
     try:
         body = answer.json()
     except ValueError:
-        raise ServiceError(f"{url} answered {answer.status_code} without JSON: is it a GradeGrad server?") from None
+        raise ServiceError(f"{url} answered {answer.status_code} without JSON: is it a GradeGrad server?",
+                           answer.status_code) from None
     if answer.status_code >= 400:
-        raise ServiceError(f"{body.get('error', answer.reason)} (HTTP {answer.status_code})")
+        raise ServiceError(f"{body.get('error', answer.reason)} (HTTP {answer.status_code})", answer.status_code)
     return body
 
 
@@ -87,6 +97,22 @@ def login(server: str, username: str, password: str) -> None:
     body = call("POST", "/tokens", {"server": server, "token": ""}, json={"username": username, "password": password})
     path = save_config(server, body["token"])
     click.echo(f"Signed in to {server} as {body['username']} ({body['role']}); token kept in {path}")
+
+
+@click.command("logout")
+def logout() -> None:
+    """Revoke the API token kept by `gradegrad login` on its server, and forget it."""
+    path = config_path()
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    if not stored.get("token"):
+        raise ServiceError("Not signed in: there is no kept token to revoke")
+    try:
+        call("DELETE", "/tokens/current", stored)
+    except ServiceError as exc:
+        if exc.status != 401:  # not reached, or refused for another reason: keep the token to try again
+            raise
+    path.unlink()
+    click.echo(f"Signed out of {stored['server']}: the token no longer works and is forgotten")
 
 
 @click.command("submit")

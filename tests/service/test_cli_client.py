@@ -71,3 +71,19 @@ def test_the_client_commands_import_neither_flask_nor_celery():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'celery', 'web', 'worker')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_logout_revokes_the_kept_token_and_forgets_it(embedded_service, tmp_path):
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    assert embedded_service.run("login", "--server", embedded_service.url, "--username", "ada",
+                                "--password", embedded_service.passwords["ada"], env=env).returncode == 0
+    config = tmp_path / "config" / "gradegrad" / "config.json"
+    token = json.loads(config.read_text())["token"]
+    done = embedded_service.run("logout", env=env)
+    assert done.returncode == 0 and "Signed out" in done.stdout, done.stderr
+    assert not config.exists()
+    stale = embedded_service.run("history", env={**env, "GRADEGRAD_SERVER": embedded_service.url,
+                                                 "GRADEGRAD_TOKEN": token})
+    assert stale.returncode == 2 and "revoked" in stale.stderr
+    again = embedded_service.run("logout", env=env)
+    assert again.returncode == 2 and "Not signed in" in again.stderr
