@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
 from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
-from worker.queue import REGRADE
+from worker.queue import REGRADE, new_task_id
 
 
 EXERCISE_NAME = (select(CourseExercise.name).where(CourseExercise.id == Submission.exercise_id)
@@ -99,8 +99,8 @@ def lost_submissions(session: Session, requeue_after: float, running_after: floa
     """Rows whose task has vanished: queued too long, or running longer than any task may run.
 
     Each is marked queued again with a fresh queued_at, so the next sweep leaves it alone
-    for another ``requeue_after`` seconds; a duplicate delivery is harmless, since claim()
-    lets one through.
+    for another ``requeue_after`` seconds, and with the id of the task to send for it, as a
+    new submission is; a duplicate delivery is harmless, since claim() lets one through.
     """
     now = now or utcnow()
     rows = list(session.scalars(select(Submission).where(or_(
@@ -108,5 +108,5 @@ def lost_submissions(session: Session, requeue_after: float, running_after: floa
         (Submission.status == "running") & (Submission.started_at < now - timedelta(seconds=running_after)),
     )).with_for_update(skip_locked=True)))
     for row in rows:
-        row.status, row.queued_at, row.task_id = "queued", now, None
+        row.status, row.queued_at, row.task_id = "queued", now, new_task_id()
     return rows

@@ -16,7 +16,6 @@ from exercises import UnknownExercise, get_exercise
 from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
-from web.models import Submission
 from worker.grading import claim, fail_if_held, lost_submissions, record_failure, record_report
 from worker.queue import GRADE_TASK, send_grading
 
@@ -100,10 +99,8 @@ def requeue_lost() -> list[int]:
         running_after = config["TASK_TIME_LIMIT"] + 30
     with session_scope(session_factory(current_app)) as session:
         lost = lost_submissions(session, config["REQUEUE_AFTER_SECONDS"], running_after)
-        found = [(row.id, row.queue) for row in lost]
+        found = [(row.id, row.queue, row.task_id) for row in lost]
     celery = current_app.extensions["celery"]
-    for submission_id, queue in found:
-        task_id = send_grading(celery, submission_id, queue)
-        with session_scope(session_factory(current_app)) as session:
-            session.get_one(Submission, submission_id).task_id = task_id
-    return [submission_id for submission_id, _ in found]
+    for submission_id, queue, task_id in found:
+        send_grading(celery, submission_id, queue, task_id)
+    return [submission_id for submission_id, _, _ in found]

@@ -68,5 +68,6 @@ def test_the_sweep_finds_stale_queued_and_running_rows_only(session, make_user, 
     found = lost_submissions(session, requeue_after=60, running_after=120)
     assert sorted(s.id for s in found) == [stale_queued.id, stale_running.id]
     assert all(s.status == "queued" and s.queued_at > old for s in found)
+    assert all(s.task_id for s in found) and len({s.task_id for s in found}) == 2  # the ids of the tasks to send
     assert lost_submissions(session, requeue_after=60, running_after=120) == []
 
