@@ -28,7 +28,8 @@ from web.models import CaseResult, CourseExercise, Submission, User
 from web.regrades import regrade_submission
 from web.submissions import publish_catalogue
 
-from tests.service.conftest import GRADEGRAD, PASSWORD, PrivateRedis, RunningService, TcpProxy, free_port
+from tests.service.conftest import GRADEGRAD, PASSWORD, PrivateRedis, RunningService, TcpProxy, free_port, \
+    stop_process
 
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
@@ -85,12 +86,12 @@ class Stack:
 
     def stop_workers(self) -> None:
         for process in self.workers:
-            stop(process)
+            stop_process(process)
         self.workers = {}
 
     def stop(self) -> None:
         for process in [*self.workers, self.beat, self.web]:
-            stop(process)
+            stop_process(process)
 
     def submit(self, source: str, user: str, exercise: str = "mse_grad") -> int:
         answer = self.service.api("POST", "/submissions", user, json={"exercise": exercise, "source": source})
@@ -121,15 +122,6 @@ class Stack:
 
     def worker_log_text(self) -> str:
         return "".join(log.read_text(errors="replace") for log in self.logs if log.name.startswith("worker"))
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def children(pid: int) -> list[int]:
