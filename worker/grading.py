@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
@@ -28,7 +28,7 @@ class Claimed:
     seed: int
 
 
-def claim(session: Session, submission_id: int, task_id: str, max_attempts: int) -> Claimed | None:
+def claim(session: Session | Connection, submission_id: int, task_id: str, max_attempts: int) -> Claimed | None:
     """Mark the row running for ``task_id``; None when another delivery has it or it is done.
 
     A queued row is claimed by one UPDATE, so two deliveries of the same task cannot both win.
@@ -51,7 +51,7 @@ def claim(session: Session, submission_id: int, task_id: str, max_attempts: int)
     return Claimed(submission_id, won.exercise, won.source, won.seed)
 
 
-def record_report(session: Session, submission_id: int, report: dict[str, Any]) -> None:
+def record_report(session: Session | Connection, submission_id: int, report: dict[str, Any]) -> None:
     """Store a finished grading (a student's failure included) as the row's result, replacing any old one."""
     exercise = EXERCISES.get(report.get("exercise", ""))
     mistakes = {m.hint: m.name for m in exercise.mistakes} if exercise else {}
@@ -66,7 +66,7 @@ def record_report(session: Session, submission_id: int, report: dict[str, Any]) 
            error=report["error"], report={key: report.get(key) for key in ("hints", "samples", "output")})
 
 
-def record_failure(session: Session, submission_id: int, message: str) -> None:
+def record_failure(session: Session | Connection, submission_id: int, message: str) -> None:
     """The grader itself could not finish: status error, with the reason for the student."""
     session.execute(delete(CaseResult).where(CaseResult.submission_id == submission_id))
     finish(session, submission_id, status="error", score=0.0, passed=False, error=message, report=None)
@@ -83,7 +83,7 @@ def fail_if_held(session: Session, submission_id: int, task_id: str, message: st
     return True
 
 
-def finish(session: Session, submission_id: int, **values: Any) -> None:
+def finish(session: Session | Connection, submission_id: int, **values: Any) -> None:
     """Write the outcome on the row and, for a regrade, on its open audit rows."""
     queue = session.execute(
         update(Submission).where(Submission.id == submission_id).values(graded_at=utcnow(), **values)

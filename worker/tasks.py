@@ -10,6 +10,7 @@ from celery.signals import task_failure, worker_process_init
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from exercises import UnknownExercise, get_exercise
@@ -42,29 +43,36 @@ def prepare_process(**_: object) -> None:
 @shared_task(bind=True, autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=1, retry_backoff_max=30,
              max_retries=8, acks_late=True)
 def grade_submission(self, submission_id: int) -> str:
-    """Grade the row ``submission_id`` once: a redelivered or duplicate task finds it taken or done."""
-    factory = session_factory(current_app)
-    with session_scope(factory) as session:
-        claimed = claim(session, submission_id, self.request.id, current_app.config["MAX_GRADING_ATTEMPTS"])
-    if claimed is None:
-        return "skipped"
-    try:
-        report = grade(claimed.source, get_exercise(claimed.exercise), claimed.seed).to_dict()
-    except UnknownExercise:
-        return store_failure(submission_id, f"The exercise '{claimed.exercise}' is no longer in the catalogue")
-    except SoftTimeLimitExceeded:
-        return store_failure(submission_id, TOO_LONG)
-    except SandboxUnavailable:
-        # A worker that cannot isolate code must say so where people look, not spin forever; an
-        # instructor regrades once an administrator has fixed the host (see `gradegrad sandbox-check`).
-        store_failure(submission_id, "The grading server cannot isolate code right now; "
-                                     "your instructor can regrade this once it is fixed")
-        raise
-    except Exception as exc:
-        store_failure(submission_id, f"The grader failed ({type(exc).__name__}); your instructor can regrade it")
-        raise
-    with session_scope(factory) as session:
-        record_report(session, submission_id, report)
+    """Grade the row ``submission_id`` once: a redelivered or duplicate task finds it taken or done.
+
+    One pooled connection serves the whole task, with Core statements in two short transactions
+    (claim, then result): at a hundred gradings a second the ORM's per-session work and a second
+    checkout were a fifth of the grading process's CPU.
+    """
+    with current_app.extensions["db_engine"].connect() as connection:
+        with connection.begin():
+            claimed = claim(connection, submission_id, self.request.id, current_app.config["MAX_GRADING_ATTEMPTS"])
+        if claimed is None:
+            return "skipped"
+        try:
+            report = grade(claimed.source, get_exercise(claimed.exercise), claimed.seed).to_dict()
+        except UnknownExercise:
+            return store_failure(connection, submission_id,
+                                 f"The exercise '{claimed.exercise}' is no longer in the catalogue")
+        except SoftTimeLimitExceeded:
+            return store_failure(connection, submission_id, TOO_LONG)
+        except SandboxUnavailable:
+            # A worker that cannot isolate code must say so where people look, not spin forever; an
+            # instructor regrades once an administrator has fixed the host (see `gradegrad sandbox-check`).
+            store_failure(connection, submission_id, "The grading server cannot isolate code right now; "
+                                                     "your instructor can regrade this once it is fixed")
+            raise
+        except Exception as exc:
+            store_failure(connection, submission_id,
+                          f"The grader failed ({type(exc).__name__}); your instructor can regrade it")
+            raise
+        with connection.begin():
+            record_report(connection, submission_id, report)
     return "graded"
 
 
@@ -84,9 +92,9 @@ def stopped_at_hard_limit(sender: Task | None = None, task_id: str = "", excepti
         fail_if_held(session, int(args[0]), task_id, TOO_LONG)
 
 
-def store_failure(submission_id: int, message: str) -> str:
-    with session_scope(session_factory(current_app)) as session:
-        record_failure(session, submission_id, message)
+def store_failure(connection: Connection, submission_id: int, message: str) -> str:
+    with connection.begin():
+        record_failure(connection, submission_id, message)
     return "error"
 
 
