@@ -10,6 +10,7 @@ from CLIENTS threads, timed from the first one stored to the last one graded. Us
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import tempfile
@@ -20,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import case, create_engine, func, select
 
 from stack import Service, percentile
+
+STUDENT_SHARE = 20  # submissions per student, under the default limit of 30 an hour
 
 
 def latency(service: Service, count: int) -> None:
@@ -37,15 +40,18 @@ def latency(service: Service, count: int) -> None:
 def throughput(service: Service, count: int, clients: int) -> None:
     """COUNT submissions posted by CLIENTS at once; the clock stops when the database holds the last result.
 
-    The clients do not poll: polling is the students' share of the load, which bench/load.py measures.
+    Students submit, under the course's default hourly limit (so every POST counts their recent
+    submissions), and enough of them that none reaches it. The clients do not poll: polling is
+    the students' share of the load, which bench/load.py measures.
     """
     from web.models import Submission
 
-    sessions = [service.session(service.token) for _ in range(clients)]
+    tokens = service.students(max(clients, math.ceil(count / STUDENT_SHARE)), lift_limit=False)
+    sessions = [service.session(token) for token in tokens]
     engine = create_engine(service.config["DATABASE_URL"])
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
-        ids = list(pool.map(lambda i: service.submit(sessions[i % clients]), range(count)))
+        ids = list(pool.map(lambda i: service.submit(sessions[i % len(sessions)]), range(count)))
     posted = time.perf_counter() - started
     done = select(func.count(), func.sum(case((Submission.passed, 1), else_=0)), func.max(Submission.graded_at)) \
         .where(Submission.id.in_(ids), Submission.status.in_(("graded", "error")))

@@ -88,8 +88,9 @@ class Service:
             time.sleep(0.2)
         raise SystemExit(f"the service did not start:\n{self.logs[0].read_text()[-3000:]}")
 
-    def students(self, count: int, exercise: str = "mse_grad") -> list[str]:
-        """API tokens of ``count`` new students, with ``exercise``'s hourly limit lifted as an instructor could."""
+    def students(self, count: int, exercise: str = "mse_grad", lift_limit: bool = True) -> list[str]:
+        """API tokens of ``count`` new students; ``exercise``'s hourly limit lifted, as an instructor could, unless
+        ``lift_limit`` is False."""
         from web import create_app
         from web.auth import create_user, issue_token
         from web.db import session_factory
@@ -100,7 +101,8 @@ class Service:
         try:
             with session_factory(app)() as session:
                 publish_catalogue(session)
-                session.scalar(select(CourseExercise).where(CourseExercise.name == exercise)).per_hour = None
+                if lift_limit:
+                    session.scalar(select(CourseExercise).where(CourseExercise.name == exercise)).per_hour = None
                 tokens = [issue_token(session, create_user(session, f"student{n}", "student", "bench-password")[0])
                           for n in range(count)]
                 session.commit()

@@ -33,7 +33,7 @@ import numpy as np  # imported once here, so that every child starts with it
 
 from grader.sandbox import harness
 from grader.sandbox.landlock import READ_ONLY, open_rules
-from grader.sandbox.layers import fork_into_namespaces, make_reachable
+from grader.sandbox.layers import fork_into_namespaces, leave_host_network, make_reachable
 from grader.sandbox.protocol import Job, JobCase, encode_job
 from grader.sandbox.seccomp_filter import compile_filter
 from grader.sandbox.sealed import RULE_FDS, JailConfig, jail
@@ -122,6 +122,7 @@ class Server:
         if rules and rules[-1][0] >= RULE_FDS.stop:
             raise RuntimeError(f"{len(rules)} Landlock rules do not fit in descriptors {RULE_FDS}")
         self.config = JailConfig(uid, gid, tuple(rules), compile_filter(1), disk_bytes)
+        self.network_left = leave_host_network()
         self.spare: Child | None = None
         self.running: Child | None = None
         self.dying: list[Child] = []
@@ -222,7 +223,7 @@ class Server:
         workdir = tempfile.mkdtemp(prefix="job-", dir=self.root)
         if self.config.uid is not None:
             os.chown(workdir, self.config.uid, self.config.gid)
-        pid, namespaces = fork_into_namespaces(as_root=self.config.uid is not None)
+        pid, namespaces = fork_into_namespaces(self.config.uid is not None, self.network_left)
         if pid == 0:
             jail([job_r, out_w, err_w, channel_w, report_w], namespaces, workdir, self.config)
         for fd in (job_r, channel_w, out_w, err_w, report_w):

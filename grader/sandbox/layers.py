@@ -31,16 +31,30 @@ _libc_holding_gil.syscall.restype = ctypes.c_long
 _python = ctypes.pythonapi
 
 
-def fork_into_namespaces(as_root: bool) -> tuple[int, list[str]]:
+def leave_host_network() -> bool:
+    """Move this process into a new network namespace, with no interface up; False where it may not (not root).
+
+    The fork server does this once, and its children then start in that namespace instead of
+    one each: a network namespace is the dearest of the five to make and tear down (0.7 ms a
+    child, against 0.15 ms for uts and ipc together). Sharing it gives nothing away: a child
+    may make no socket at all (seccomp), and one without privileges can leave nothing behind in
+    it for the next.
+    """
+    return _libc.unshare(CLONE_NEWNET) == 0
+
+
+def fork_into_namespaces(as_root: bool, network_left: bool = False) -> tuple[int, list[str]]:
     """Fork a child in new mount, uts, ipc, pid and network namespaces (and a user namespace when not root).
 
     One clone(2) does it: the child is PID 1 of its pid namespace with no intermediate process,
     which saves a fork of the whole server per submission. Returns (pid, names) as os.fork()
     returns the pid; where the kernel refuses the namespaces, the child is forked plainly and
     names is empty. As root no user namespace is made: one made by root maps to real root, so
-    the uid drop is the wall there. Call only from a single-threaded process.
+    the uid drop is the wall there. ``network_left``: this process already left the host's
+    network (leave_host_network), so the child stays in its namespace. Call only from a
+    single-threaded process.
     """
-    flags = sum(NAMESPACES.values())
+    flags = sum(NAMESPACES.values()) & ~(CLONE_NEWNET if network_left else 0)
     names = list(NAMESPACES)
     if not as_root:
         flags |= CLONE_NEWUSER

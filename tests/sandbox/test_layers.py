@@ -68,6 +68,17 @@ def test_namespace_layers_are_active(runner: ForkServerRunner) -> None:
         assert {"ns-user", "no-capabilities"} <= set(runner.layers)
 
 
+def test_a_submission_runs_outside_the_host_network_namespace(grade_hostile: Callable[..., GradeReport],
+                                                               cheat: Callable[[str], str]) -> None:
+    """Also where its server holds one network namespace for all its children, as it does as root."""
+    if not namespaces_allowed():
+        pytest.skip("the kernel or the container refuses unshare() of mount, pid and network namespaces")
+    readable = cheat('def hacked():\n    return os.readlink("/proc/self/ns/net").startswith("net:[")\n')
+    assert grade_hostile(readable).score == 1.0  # the jail can name its network namespace...
+    host = os.readlink("/proc/self/ns/net")
+    assert grade_hostile(cheat(f'def hacked():\n    return os.readlink("/proc/self/ns/net") == {host!r}\n')).score == 0.0
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the slot uid is taken only when grading as root")
 def test_runs_as_the_slot_uid_not_root(grade_hostile: Callable[..., GradeReport], cheat: Callable[[str], str],
                                        runner: ForkServerRunner) -> None:
