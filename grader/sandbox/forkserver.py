@@ -15,6 +15,7 @@ End of file on the socket stops the server and every child it made.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import json
 import os
@@ -32,11 +33,11 @@ from pathlib import Path
 import numpy as np  # imported once here, so that every child starts with it
 
 from grader.sandbox import harness
-from grader.sandbox.landlock import READ_ONLY, open_rules
-from grader.sandbox.layers import fork_into_namespaces, leave_host_network, make_reachable
+from grader.sandbox.landlock import READ_ONLY, READ_WRITE, build_ruleset, open_rules
+from grader.sandbox.layers import fork_into_namespaces, leave_host_network, make_reachable, own_disk, private_mounts
 from grader.sandbox.protocol import Job, JobCase, encode_job
 from grader.sandbox.seccomp_filter import compile_filter
-from grader.sandbox.sealed import RULE_FDS, JailConfig, jail
+from grader.sandbox.sealed import DEVICES_READ, DEVICES_WRITE, RULE_FDS, JailConfig, jail
 
 BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking
 MAX_MESSAGE = 65536
@@ -121,11 +122,23 @@ class Server:
         rules = open_rules(list(read_only_paths(roots)), READ_ONLY, RULE_FDS.start)
         if rules and rules[-1][0] >= RULE_FDS.stop:
             raise RuntimeError(f"{len(rules)} Landlock rules do not fit in descriptors {RULE_FDS}")
-        self.config = JailConfig(uid, gid, tuple(rules), compile_filter(1), disk_bytes)
         self.network_left = leave_host_network()
+        ruleset = None
+        if uid is not None and self.children_get_own_disks():
+            ruleset = shared_ruleset(rules, root)
+            rules = []
+        self.config = JailConfig(uid, gid, tuple(rules), compile_filter(1), disk_bytes, ruleset)
         self.spare: Child | None = None
         self.running: Child | None = None
         self.dying: list[Child] = []
+
+    def children_get_own_disks(self) -> bool:
+        """Whether a child cloned as prepare() clones it can mount a disk of its own (tried once)."""
+        pid, namespaces = fork_into_namespaces(True, self.network_left)
+        if pid == 0:
+            own = "ns-mount" in namespaces and private_mounts() and own_disk(self.root, 65536, None, None)
+            os._exit(0 if own else 1)
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
     def serve(self) -> None:
         try:
@@ -221,7 +234,7 @@ class Server:
         err_r, err_w = os.pipe()
         report_r, report_w = os.pipe()
         workdir = tempfile.mkdtemp(prefix="job-", dir=self.root)
-        if self.config.uid is not None:
+        if self.config.uid is not None and self.config.ruleset is None:  # else it stays root's, under the child's tmpfs
             os.chown(workdir, self.config.uid, self.config.gid)
         pid, namespaces = fork_into_namespaces(self.config.uid is not None, self.network_left)
         if pid == 0:
@@ -249,6 +262,28 @@ class Server:
         for fd in child.grader_ends + [child.report_fd, child.pidfd]:
             os.close(fd)
         remove_tree(child.workdir)
+
+
+def shared_ruleset(rules: list[tuple[int, int]], root: str) -> tuple[int, tuple[str, ...]] | None:
+    """One Landlock ruleset for every child of a root server: ``rules``, the devices, and writing under ``root``.
+
+    Writing under ``root`` gives a child no more than its own disk: it reaches the directory
+    only as the slot's uid, to whom ``root`` (0711) and every other job's directory (0700)
+    belong to root, while its own directory is covered by a tmpfs of its own, made as the
+    slot's. Landlock checks a rule on a mount point's parent, not on the hidden directory.
+    Closes the descriptors of ``rules``; the ruleset takes the first of RULE_FDS.
+    """
+    devices = open_rules(list(DEVICES_READ), READ_ONLY, 0) + open_rules([root, *DEVICES_WRITE], READ_WRITE, 0)
+    try:
+        built = build_ruleset(rules + devices)
+    finally:
+        for fd, _ in rules + devices:
+            os.close(fd)
+    if built is None:
+        return None
+    ruleset = fcntl.fcntl(built[0], fcntl.F_DUPFD_CLOEXEC, RULE_FDS.start)
+    os.close(built[0])
+    return ruleset, tuple(built[1])
 
 
 def remove_tree(path: str) -> None:

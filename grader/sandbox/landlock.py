@@ -83,9 +83,25 @@ def restrict(opened: list[tuple[int, int]], read_only: list[str], read_write: li
     ``opened`` are rules from ``open_rules``; paths that do not exist are skipped. The caller
     must be single-threaded.
     """
+    built = build_ruleset(opened + open_rules(read_only, READ_ONLY, 0) + open_rules(read_write, READ_WRITE, 0))
+    if built is None:
+        return []
+    ruleset, enforced = built
+    try:
+        return enforced if restrict_self(ruleset) else []
+    finally:
+        os.close(ruleset)
+
+
+def build_ruleset(rules: list[tuple[int, int]]) -> tuple[int, list[str]] | None:
+    """A ruleset descriptor holding ``rules`` (from open_rules), and the layers it enforces; None without Landlock.
+
+    A ruleset can be enforced by any number of processes: a fork server builds one for all its
+    children, so that each child pays for one restrict_self() instead of a few hundred rules (1.2 ms).
+    """
     abi = abi_version()
     if abi < 1:
-        return []
+        return None
     handled = _handled_fs(abi)
     attr = _RulesetAttr(handled_access_fs=handled)
     size = 8
@@ -100,18 +116,21 @@ def restrict(opened: list[tuple[int, int]], read_only: list[str], read_write: li
         enforced.append("landlock-scope")
     ruleset = _libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     if ruleset < 0:
-        return []
+        return None
     try:
-        rules = opened + open_rules(read_only, READ_ONLY, 0) + open_rules(read_write, READ_WRITE, 0)
         for fd, access in rules:
             _add_rule(int(ruleset), fd, access & handled)
-        if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            return []
-        if _libc.syscall(_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
-            return []
-    finally:
+    except BaseException:
         os.close(ruleset)
-    return enforced
+        raise
+    return int(ruleset), enforced
+
+
+def restrict_self(ruleset: int) -> bool:
+    """Enforce ``ruleset`` on this process and everything it creates from now on; False if the kernel refused."""
+    if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return False
+    return _libc.syscall(_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)) == 0
 
 
 def _add_rule(ruleset: int, fd: int, access: int) -> None:

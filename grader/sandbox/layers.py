@@ -94,12 +94,17 @@ def _clone(flags: int) -> int:
 def seal_namespaces(names: list[str]) -> list[str]:
     """In the first process of the new namespaces: private mounts, its own /proc, its own hostname."""
     applied = []
-    if "ns-mount" in names and _libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) == 0:
+    if "ns-mount" in names and private_mounts():
         if "ns-pid" in names and _libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None) == 0:
             applied.append("private-proc")
     if "ns-uts" in names:
         socket.sethostname("gradegrad-sandbox")
     return applied
+
+
+def private_mounts() -> bool:
+    """In a new mount namespace: no mount made here reaches the host, nor one made there reaches here."""
+    return _libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) == 0
 
 
 def own_disk(workdir: str, size: int, uid: int | None, gid: int | None) -> list[str]:

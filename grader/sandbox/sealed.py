@@ -23,6 +23,7 @@ from grader.sandbox.process import apply_rlimits
 
 JOB_FD, CHANNEL_FD, REPORT_FD = 0, 3, 4
 RULE_FDS = range(100, 900)  # above the server's own few descriptors, below the usual limit of 1024
+DEVICES_READ, DEVICES_WRITE = ("/dev/urandom", "/dev/zero"), ("/dev/null",)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class JailConfig:
 
     ``read_only`` holds Landlock rules as (descriptor, rights): descriptors the server opened,
     numbered from RULE_FDS.start, which stay open in the child until Landlock is applied.
+    ``ruleset``, when the server built one for all its children, is a Landlock ruleset
+    descriptor in RULE_FDS that already holds those rules, the devices, and the right to
+    write in the children's own disks, with the layers it enforces; such a child must have
+    its own disk, or it stops.
     """
 
     uid: int | None
@@ -38,6 +43,7 @@ class JailConfig:
     read_only: tuple[tuple[int, int], ...]
     seccomp_pid_1: bytes | None
     disk_bytes: int
+    ruleset: tuple[int, tuple[str, ...]] | None = None
 
 
 def report(fd: int, **message: object) -> None:
@@ -61,7 +67,7 @@ def jail(fds: list[int], namespaces: list[str], workdir: str, config: JailConfig
         os.environ.update(HOME=workdir, TMPDIR=workdir)
         applied += layers.drop_privileges(config.uid, config.gid)
         layers.die_with_parent()  # again: a change of credentials clears it
-        applied += landlock.restrict(list(config.read_only), ["/dev/urandom", "/dev/zero"], [workdir, "/dev/null"])
+        applied += enforce_landlock(config, workdir, "disk-quota" in applied)
         os.closerange(RULE_FDS.start, RULE_FDS.stop)
         applied.append("closed-fds")
         program = config.seccomp_pid_1 if os.getpid() == 1 else seccomp_filter.compile_filter(os.getpid())
@@ -85,6 +91,18 @@ def jail(fds: list[int], namespaces: list[str], workdir: str, config: JailConfig
     finally:
         os.closerange(1, CHANNEL_FD + 1)  # the grader sees the end now, not after the exit unmaps numpy
         os._exit(0)
+
+
+def enforce_landlock(config: JailConfig, workdir: str, own_disk: bool) -> list[str]:
+    """The server's shared ruleset when it made one, else a ruleset of this child's own, with its directory."""
+    if config.ruleset is None:
+        return landlock.restrict(list(config.read_only), list(DEVICES_READ), [workdir, *DEVICES_WRITE])
+    if not own_disk:  # the shared ruleset lets a child write under the server's root only through its own tmpfs
+        raise RuntimeError("no disk of its own to write in")
+    ruleset, enforced = config.ruleset
+    if not landlock.restrict_self(ruleset):
+        raise RuntimeError("the kernel refused the shared Landlock ruleset")
+    return list(enforced)
 
 
 def _read_exactly(fd: int, size: int) -> bytes:
