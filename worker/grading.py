@@ -6,16 +6,38 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
 from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
 from worker.queue import REGRADE, new_task_id
 
-
-EXERCISE_NAME = (select(CourseExercise.name).where(CourseExercise.id == Submission.exercise_id)
-                 .scalar_subquery().label("exercise"))
+# The statements of every grading, built once on the tables: building one costs more CPU than
+# running it, and ORM-enabled statements cost more again (together 1.2 ms of a grading's 3 ms
+# of database work). Bound parameters are named apart from the columns they set.
+_rows, _cases, _exercises, _regrades = Submission.__table__, CaseResult.__table__, CourseExercise.__table__, \
+    Regrade.__table__
+CLAIM = (
+    update(_rows)
+    .where(_rows.c.id == bindparam("row"),
+           or_(_rows.c.status == "queued", (_rows.c.status == "running") & (_rows.c.task_id == bindparam("holder"))))
+    .values(status="running", task_id=bindparam("holder"), started_at=bindparam("now"), attempts=_rows.c.attempts + 1)
+    .returning(_rows.c.attempts, _rows.c.source, _rows.c.seed,
+               select(_exercises.c.name).where(_exercises.c.id == _rows.c.exercise_id).scalar_subquery().label("exercise"))
+)
+DELETE_CASES = delete(_cases).where(_cases.c.submission_id == bindparam("row"))
+INSERT_CASES = insert(_cases)
+FINISH = (
+    update(_rows).where(_rows.c.id == bindparam("row"))
+    .values(graded_at=bindparam("now"), status=bindparam("outcome"), score=bindparam("new_score"),
+            passed=bindparam("new_passed"), error=bindparam("message"), report=bindparam("extras"))
+    .returning(_rows.c.queue)
+)
+FINISH_REGRADES = (
+    update(_regrades).where(_regrades.c.submission_id == bindparam("row"), _regrades.c.finished_at.is_(None))
+    .values(new_score=bindparam("new_score"), new_passed=bindparam("new_passed"), finished_at=bindparam("now"))
+)
 
 
 @dataclass(frozen=True)
@@ -35,14 +57,7 @@ def claim(session: Session | Connection, submission_id: int, task_id: str, max_a
     A running row is taken back only by the same task id: a retry, or a redelivery after its
     worker died. One round trip: grading throughput is bounded by the worker's own CPU.
     """
-    won = session.execute(
-        update(Submission)
-        .where(Submission.id == submission_id,
-               or_(Submission.status == "queued", (Submission.status == "running") & (Submission.task_id == task_id)))
-        .values(status="running", task_id=task_id, started_at=utcnow(), attempts=Submission.attempts + 1)
-        .returning(Submission.attempts, Submission.source, Submission.seed, EXERCISE_NAME)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
+    won = session.execute(CLAIM, {"row": submission_id, "holder": task_id, "now": utcnow()}).one_or_none()
     if won is None:
         return None
     if won.attempts > max_attempts:
@@ -55,21 +70,21 @@ def record_report(session: Session | Connection, submission_id: int, report: dic
     """Store a finished grading (a student's failure included) as the row's result, replacing any old one."""
     exercise = EXERCISES.get(report.get("exercise", ""))
     mistakes = {m.hint: m.name for m in exercise.mistakes} if exercise else {}
-    session.execute(delete(CaseResult).where(CaseResult.submission_id == submission_id))
+    session.execute(DELETE_CASES, {"row": submission_id})
     if report["cases"]:
-        session.execute(insert(CaseResult), [
+        session.execute(INSERT_CASES, [
             {"submission_id": submission_id, "position": i, "name": c["name"], "passed": c["passed"],
              "kind": c["kind"], "message": c["message"], "hint": c.get("hint"), "mistake": mistakes.get(c.get("hint")),
              "traceback": c.get("traceback")}
             for i, c in enumerate(report["cases"])])
-    finish(session, submission_id, status="graded", score=report["score"], passed=report["passed"],
-           error=report["error"], report={key: report.get(key) for key in ("hints", "samples", "output")})
+    finish(session, submission_id, "graded", report["score"], report["passed"], report["error"],
+           {key: report.get(key) for key in ("hints", "samples", "output")})
 
 
 def record_failure(session: Session | Connection, submission_id: int, message: str) -> None:
     """The grader itself could not finish: status error, with the reason for the student."""
-    session.execute(delete(CaseResult).where(CaseResult.submission_id == submission_id))
-    finish(session, submission_id, status="error", score=0.0, passed=False, error=message, report=None)
+    session.execute(DELETE_CASES, {"row": submission_id})
+    finish(session, submission_id, "error", 0.0, False, message, None)
 
 
 def fail_if_held(session: Session, submission_id: int, task_id: str, message: str) -> bool:
@@ -83,15 +98,13 @@ def fail_if_held(session: Session, submission_id: int, task_id: str, message: st
     return True
 
 
-def finish(session: Session | Connection, submission_id: int, **values: Any) -> None:
+def finish(session: Session | Connection, submission_id: int, status: str, score: float, passed: bool,
+           error: str | None, report: dict[str, Any] | None) -> None:
     """Write the outcome on the row and, for a regrade, on its open audit rows."""
-    queue = session.execute(
-        update(Submission).where(Submission.id == submission_id).values(graded_at=utcnow(), **values)
-        .returning(Submission.queue).execution_options(synchronize_session=False)
-    ).scalar_one()
-    if queue == REGRADE:
-        session.execute(update(Regrade).where(Regrade.submission_id == submission_id, Regrade.finished_at.is_(None))
-                        .values(new_score=values["score"], new_passed=values["passed"], finished_at=utcnow()))
+    values = {"row": submission_id, "now": utcnow(), "outcome": status, "new_score": score, "new_passed": passed,
+              "message": error, "extras": report}
+    if session.execute(FINISH, values).scalar_one() == REGRADE:
+        session.execute(FINISH_REGRADES, values)
 
 
 def lost_submissions(session: Session, requeue_after: float, running_after: float,
