@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from exercises import EXERCISES, Exercise
@@ -61,9 +61,20 @@ def publish_catalogue(session: Session) -> list[CourseExercise]:
     return [rows[name] for name in EXERCISES]
 
 
+# The queries of every submission, built once: building one costs more CPU than running it.
+PUBLISHED = select(CourseExercise).where(CourseExercise.name == bindparam("name"))
+_users = User.__table__
+LOCK_STUDENT = update(_users).where(_users.c.id == bindparam("student")).values(role=_users.c.role)
+COUNTED = (Submission.user_id == bindparam("student"), Submission.exercise_id == bindparam("exercise"),
+           Submission.status != "error")
+ATTEMPTS_USED = select(func.count()).select_from(Submission).where(*COUNTED)
+RECENT = select(Submission.created_at).where(*COUNTED, Submission.created_at > bindparam("since")) \
+    .order_by(Submission.created_at.desc())
+
+
 def find_published(session: Session, name: str, user: User) -> CourseExercise | None:
     """The exercise called ``name`` if ``user`` may see it (one query once the catalogue is published)."""
-    row = session.scalar(select(CourseExercise).where(CourseExercise.name == name))
+    row = session.scalar(PUBLISHED, {"name": name})
     if row is None and name in EXERCISES:
         row = next(r for r in publish_catalogue(session) if r.name == name)
     if row is None or not (row.visible or user.is_instructor):
@@ -74,14 +85,13 @@ def find_published(session: Session, name: str, user: User) -> CourseExercise | 
 def quota(session: Session, user: User, published: CourseExercise, now: datetime | None = None) -> Quota:
     """What ``user`` may still submit to ``published``; a grader fault (status "error") costs nothing."""
     now = now or utcnow()
-    counted = (Submission.user_id == user.id, Submission.exercise_id == published.id, Submission.status != "error")
+    whose = {"student": user.id, "exercise": published.id}
     left = Quota(None, None)
     if published.max_attempts is not None:
-        used = session.scalar(select(func.count()).select_from(Submission).where(*counted))
+        used = session.scalar(ATTEMPTS_USED, whose)
         left.attempts_left = max(0, published.max_attempts - used)
     if published.per_hour is not None:
-        recent = list(session.scalars(select(Submission.created_at).where(
-            *counted, Submission.created_at > now - HOUR).order_by(Submission.created_at.desc())))
+        recent = list(session.scalars(RECENT, {**whose, "since": now - HOUR}))
         left.this_hour_left = max(0, published.per_hour - len(recent))
         if left.this_hour_left == 0:
             # The hour's window frees a place when the per_hour-th newest submission turns an hour old.
@@ -101,8 +111,7 @@ def check_open(session: Session, user: User, published: CourseExercise, now: dat
                            "late submissions are not accepted")
     # A write that changes nothing locks the student's row (PostgreSQL) or the database (SQLite) until commit,
     # so two requests at once cannot both count the last free place; a SELECT would lock nothing on SQLite.
-    session.execute(update(User).where(User.id == user.id).values(role=User.role)
-                    .execution_options(synchronize_session=False))
+    session.execute(LOCK_STUDENT, {"student": user.id})
     left = quota(session, user, published, now)
     if left.attempts_left == 0:
         raise Refused(429, f"No attempts left: {published.name} allows {published.max_attempts} "
