@@ -2,7 +2,11 @@
 
 Starts its own `gradegrad serve` in a temporary folder (Redis + PostgreSQL, or the embedded default),
 then: LATENCY sequential submissions, each waited for; then THROUGHPUT submissions posted at once
-from CLIENTS threads, timed from the first one stored to the last one graded. Usage:
+from CLIENTS threads, timed from the first one stored to the last one graded. The baseline, run
+in this process before the service starts and after it stops, is the grader alone: the same
+right submission graded back to back by as many processes, each with its own sandbox server,
+with no web, queue or database. Its ratio tells what the service costs on top of grading, and
+stays comparable when this VM's host takes CPU back. Usage:
 
     .venv/bin/python bench/service.py [--backend redis|embedded] [--latency 30] [--throughput 400] [--rounds 3]
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
 import os
 import statistics
 import tempfile
@@ -20,9 +25,10 @@ from pathlib import Path
 
 from sqlalchemy import case, create_engine, func, select
 
-from stack import Service, percentile
+from stack import RIGHT, Service, percentile
 
 STUDENT_SHARE = 20  # submissions per student, under the default limit of 30 an hour
+BASELINE_SECONDS = 5.0
 
 
 def latency(service: Service, count: int) -> None:
@@ -37,7 +43,29 @@ def latency(service: Service, count: int) -> None:
           f"p90 {1000 * percentile(seconds, 0.9):.0f} ms, min {1000 * min(seconds):.0f} ms")
 
 
-def throughput(service: Service, count: int, clients: int, rounds: int) -> None:
+def grader_alone(processes: int, seconds: float) -> float:
+    """The baseline: gradings per second of ``processes`` processes grading back to back for ``seconds``."""
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        return sum(pool.map(grade_back_to_back, [seconds] * processes))
+
+
+def grade_back_to_back(seconds: float) -> float:
+    from grader.pipeline import grade
+    from grader.sandbox.runner import ForkServerRunner
+
+    runner = ForkServerRunner()
+    try:
+        grade(RIGHT, "mse_grad", runner=runner)  # start and warm the server
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            assert grade(RIGHT, "mse_grad", runner=runner).passed
+            count += 1
+        return count / (time.perf_counter() - started)
+    finally:
+        runner.close()
+
+
+def throughput(service: Service, count: int, clients: int, rounds: int) -> float:
     """ROUNDS times, COUNT submissions posted by CLIENTS at once; each round's clock stops when the database
     holds its last result. Rounds differ by up to a fifth on a VM whose host takes CPU back, hence several.
 
@@ -60,6 +88,7 @@ def throughput(service: Service, count: int, clients: int, rounds: int) -> None:
               f"{elapsed:.2f} s after the first arrived = {rates[-1]:.1f} graded/s")
     print(f"graded submissions per second, median of {rounds} rounds: {statistics.median(rates):.1f} "
           f"(lowest {min(rates):.1f}, highest {max(rates):.1f})")
+    return statistics.median(rates)
 
 
 def time_to_graded(service: Service, ids: list[int]) -> tuple[float, int]:
@@ -91,14 +120,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=2, help="grading processes of the live worker")
     args = parser.parse_args()
+    baseline = [grader_alone(args.concurrency, BASELINE_SECONDS)]
     with tempfile.TemporaryDirectory(prefix="gradegrad-bench-") as folder:
         service = Service(args.backend, Path(folder), args.concurrency)
         try:
             print(f"backend: {args.backend}; live worker concurrency {args.concurrency}; {os.cpu_count()} CPUs")
             latency(service, args.latency)
-            throughput(service, args.throughput, args.clients, args.rounds)
+            rate = throughput(service, args.throughput, args.clients, args.rounds)
         finally:
             service.stop()
+    baseline.append(grader_alone(args.concurrency, BASELINE_SECONDS))
+    alone = statistics.mean(baseline)
+    print(f"\n{'':44s} per second   ratio to the baseline")
+    print(f"{f'grader alone, {args.concurrency} processes (baseline)':44s} {alone:10.1f}   1.00   "
+          f"(before {baseline[0]:.1f}, after {baseline[1]:.1f})")
+    print(f"{'service through the HTTP API, median':44s} {rate:10.1f}   {rate / alone:.2f}")
 
 
 if __name__ == "__main__":
