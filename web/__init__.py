@@ -40,6 +40,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def default_config(instance: Path) -> dict[str, Any]:
     """The embedded default: SQLite for the data and, through kombu's SQLAlchemy transport, the queue."""
+    from web.auth import TOKEN_LIFETIME
+
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'gradegrad.sqlite3'}",
         "BROKER_URL": f"sqla+sqlite:///{instance / 'broker.sqlite3'}",
@@ -55,7 +57,7 @@ def default_config(instance: Path) -> dict[str, Any]:
         "RUNNING_LOST_AFTER_SECONDS": None,
         "SWEEP_EVERY_SECONDS": 30,
         "MAX_UPLOAD_BYTES": 256 * 1024,
-        "API_TOKEN_DAYS": 120,
+        "API_TOKEN_DAYS": TOKEN_LIFETIME.days,
         # The number of reverse proxies whose X-Forwarded-* headers to trust (0: none, served directly).
         "PROXY_FIX_HOPS": 0,
         "CELERY": {},

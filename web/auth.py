@@ -27,7 +27,7 @@ csrf = CSRFProtect()
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
-TOKEN_LIFETIME = timedelta(days=120)  # a semester and its exams; API_TOKEN_DAYS configures the web's tokens
+TOKEN_LIFETIME = timedelta(days=120)  # a semester and its exams: API_TOKEN_DAYS's default
 
 
 def init_app(app: Flask) -> None:
