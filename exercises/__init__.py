@@ -6,7 +6,7 @@ from importlib import import_module
 
 from exercises.base import Exercise
 
-# The names are the public contract of ../shared/spec/exercises.md: add, never rename.
+# The names are the public contract of docs/contract.md: add, never rename.
 CATALOGUE = (
     "mse_grad",
     "linreg_grad",
