@@ -36,6 +36,17 @@ def _function_not_derivative(x):
     return f(x)
 
 
+
+def _product_not_sum(x):
+    u = inner(x)
+    return (2.0 * x) * (2.0 * x * np.exp(x**2)) * (0.5 / np.sqrt(u) - np.sin(u))
+
+
+def _sqrt_power_rule(x):
+    u = inner(x)
+    return inner_derivative(x) * (0.5 * np.sqrt(u) - np.sin(u))
+
+
 MISTAKES = (
     Mistake("printed typo in the denominator",
             "The square root's derivative keeps its own argument: the denominator is 2 sqrt(x^2 + exp(x^2)), "
@@ -52,4 +63,10 @@ MISTAKES = (
     Mistake("returned f(x)",
             "You returned the value of f itself; the exercise asks for its derivative f'(x).",
             _function_not_derivative),
+    Mistake("product where the chain rule adds",
+            "u = x^2 + exp(x^2) is a sum: its derivative is the sum 2x + 2x exp(x^2), not the product.",
+            _product_not_sum),
+    Mistake("power rule on the square root",
+            "sqrt(u) = u^(1/2), so its derivative is (1/2) u^(-1/2) = 1 / (2 sqrt(u)): the exponent drops by one.",
+            _sqrt_power_rule),
 )

@@ -32,6 +32,17 @@ def _transposed_dw2(x, y, w1, w2, w3):
     return dw1, dw2.T, dw3
 
 
+
+def _no_target(x, y, w1, w2, w3):
+    return backward(x, output_gradient(x, np.zeros_like(y), w1, w2, w3), w1, w2, w3)
+
+
+def _first_sample_only(x, y, w1, w2, w3):
+    g = np.zeros(len(y))
+    g[0] = output_gradient(x, y, w1, w2, w3)[0]
+    return backward(x, g, w1, w2, w3)
+
+
 MISTAKES = (
     Mistake("missing 1/n",
             "The loss is a mean over the n samples: the gradient on y_hat is 2 (y_hat - y) / n, with the 1/n.",
@@ -49,4 +60,9 @@ MISTAKES = (
     Mistake("dw2 transposed",
             "dw2 must have the shape of w2, (d1, d2): it is (x w1)^T times the gradient on x w1 w2, in that order.",
             _transposed_dw2),
+    Mistake("forgot to subtract the target",
+            "dL/dy_hat = 2 (y_hat - y) / n depends on the error: subtract the target y.", _no_target),
+    Mistake("only the first sample",
+            "The loss averages over all n samples: every row of x contributes to the gradients, not only the first.",
+            _first_sample_only),
 )

@@ -41,6 +41,22 @@ def _per_sample(a, b, x, y):
     return 2.0 * x * r / len(x), 2.0 * r / len(x)
 
 
+
+def _first_sample_only(a, b, x, y):
+    r = residuals(a, b, x, y)
+    return float(2.0 * x[0] * r[0]), float(2.0 * r[0])
+
+
+def _no_target(a, b, x, y):
+    r = a * x + b
+    return float(2.0 * np.mean(x * r)), float(2.0 * np.mean(r))
+
+
+def _bessel(a, b, x, y):
+    r = residuals(a, b, x, y)
+    return float(2.0 * np.sum(x * r) / (len(x) - 1)), float(2.0 * np.sum(r) / (len(x) - 1))
+
+
 MISTAKES = (
     Mistake("missing 1/n",
             "The loss is a mean over the n samples, so both partial derivatives are means too: divide the sums by n.",
@@ -63,4 +79,11 @@ MISTAKES = (
     Mistake("per-sample terms returned",
             "a and b are single numbers, so their gradients are scalars: reduce the per-sample terms over the samples.",
             _per_sample),
+    Mistake("only the first sample",
+            "The loss averages over all n samples: sum the terms of every sample, not only the first one.",
+            _first_sample_only),
+    Mistake("forgot to subtract the target",
+            "The residual is a x_i + b - y_i: subtract the target before multiplying.", _no_target),
+    Mistake("divided by n - 1",
+            "The loss divides by n, the number of samples, not by n - 1.", _bessel),
 )

@@ -1,5 +1,7 @@
 """Wrong gradients students write for mlp_grad, each with its hint."""
 
+import numpy as np
+
 from exercises.base import Mistake
 from exercises.common import sigmoid
 from exercises.mlp_grad.reference import backward, forward, gradient, sigmoid_derivative
@@ -42,6 +44,19 @@ def _transposed_dA(x, y, As, bs):
     return [dA.T for dA in dAs], dbs
 
 
+
+def _pre_activation(x, y, As, bs):
+    fs = forward(x, As, bs)
+    return backward(fs, 2.0 * (fs[-1] - y), As, lambda f, i: np.log(f / (1.0 - f)) * (1.0 - np.log(f / (1.0 - f))))
+
+
+def _not_propagated(x, y, As, bs):
+    dAs, dbs = gradient(x, y, As, bs)
+    last = len(As) - 1
+    return ([dA if i == last else np.zeros_like(dA) for i, dA in enumerate(dAs)],
+            [db if i == last else np.zeros_like(db) for i, db in enumerate(dbs)])
+
+
 MISTAKES = (
     Mistake("sigma' written as sigma",
             "The sigmoid's derivative is sigma(z) (1 - sigma(z)), not sigma(z): multiply by (1 - f) as well.",
@@ -61,4 +76,10 @@ MISTAKES = (
     Mistake("dAs[i] transposed",
             "dAs[i] must have the shape of As[i], (d_{i+1}, d_i): take the outer product of delta with f_i, "
             "in that order.", _transposed_dA),
+    Mistake("sigma' applied to the pre-activation",
+            "sigma'(z) = f (1 - f) with f = sigma(z): use the layer's output f, not z itself, in f (1 - f).",
+            _pre_activation),
+    Mistake("not propagated to earlier layers",
+            "The earlier layers' gradients are not zero: pass the gradient back with As[i].T @ delta and "
+            "repeat the step for every layer.", _not_propagated),
 )

@@ -29,6 +29,25 @@ def _scalar_mean(y_hat, y):
     return np.full_like(y_hat, 2.0 * np.mean(y_hat - y))
 
 
+
+def _no_target(y_hat, y):
+    return 2.0 * y_hat / y.shape[0]
+
+
+def _bessel(y_hat, y):
+    return 2.0 * (y_hat - y) / (y.shape[0] - 1)
+
+
+def _rmse(y_hat, y):
+    return (y_hat - y) / (y.shape[0] * np.sqrt(np.mean((y_hat - y) ** 2)))
+
+
+def _integer_buffer(y_hat, y):
+    grad = np.zeros(y.shape[0], dtype=np.int64)
+    grad[:] = 2.0 * (y_hat - y) / y.shape[0]
+    return grad
+
+
 MISTAKES = (
     Mistake("missing 1/n", "The loss is a mean: keep the factor 1/n from the loss in the gradient.", _no_mean),
     Mistake("missing factor 2",
@@ -42,4 +61,16 @@ MISTAKES = (
             "You returned the per-sample loss, not its derivative.", _loss_not_gradient),
     Mistake("averaged the gradient",
             "Return one gradient entry per prediction; don't average them into a single number.", _scalar_mean),
+    Mistake("forgot to subtract the target",
+            "The gradient depends on the error y_hat - y, not on the prediction alone: subtract the target.",
+            _no_target),
+    Mistake("divided by n - 1",
+            "The loss divides by n, the number of samples, not by n - 1: this is a mean, not a sample variance.",
+            _bessel),
+    Mistake("gradient of the root-mean-square error",
+            "That is the gradient of sqrt(L), the root-mean-square error; differentiate L itself, without the "
+            "square root.", _rmse),
+    Mistake("integer buffer",
+            "Your values are rounded towards zero: the array you fill has an integer dtype. Create it as float "
+            "(np.zeros(n) or np.zeros_like(y_hat, dtype=float)).", _integer_buffer),
 )

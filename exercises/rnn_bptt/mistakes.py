@@ -3,7 +3,8 @@
 import numpy as np
 
 from exercises.base import Mistake
-from exercises.rnn_bptt.reference import backward, gradient
+from exercises.common import one_hot, softmax
+from exercises.rnn_bptt.reference import backward, forward, gradient
 
 
 def _truncated_step(dh, h, h_prev, W):
@@ -41,6 +42,30 @@ def _mean_over_time(x, y, h0, U, W, V, b, c):
     return {name: g / len(x) for name, g in gradient(x, y, h0, U, W, V, b, c).items()}
 
 
+
+def _truncated_after(steps):
+    """BPTT that carries each time step's loss back through at most ``steps`` steps."""
+    def wrong(x, y, h0, U, W, V, b, c):
+        hs, o = forward(x, h0, U, W, V, b, c)
+        do = softmax(o) - one_hot(y, V.shape[0])
+        grads = {"U": np.zeros_like(U), "W": np.zeros_like(W), "V": do.T @ hs[1:], "b": np.zeros_like(b),
+                 "c": do.sum(axis=0)}
+        for s in range(len(x)):
+            dh = V.T @ do[s]
+            for t in range(s, max(s - steps, -1), -1):
+                da = dh * (1.0 - hs[t + 1] ** 2)
+                grads["W"] += np.outer(da, hs[t])
+                grads["U"] += np.outer(da, x[t])
+                grads["b"] += da
+                dh = W.T @ da
+        return grads
+    return wrong
+
+
+def _last_step_only(x, y, h0, U, W, V, b, c):
+    return gradient(x[-1:], y[-1:], forward(x[:-1], h0, U, W, V, b, c)[0][-1], U, W, V, b, c)
+
+
 MISTAKES = (
     Mistake("truncated BPTT",
             "h_t also feeds h_{t+1}: add the gradient W^T da_{t+1} coming back from the next step to dL/dh_t.",
@@ -61,4 +86,10 @@ MISTAKES = (
     Mistake("mean over time",
             "The loss is a sum over the time steps, not a mean: don't divide the gradients by T.",
             _mean_over_time),
+    Mistake("BPTT truncated after a few steps",
+            "Carry each step's gradient back through every earlier step, down to t = 1: the loss at step t "
+            "depends on all the inputs before it, however far back.", _truncated_after(8)),
+    Mistake("only the last time step",
+            "The loss sums over all T steps: every step's output contributes to the gradients, not only the last.",
+            _last_step_only),
 )

@@ -24,8 +24,16 @@ def _distinct_labels(rng: np.random.Generator, n: int, c: int) -> np.ndarray:
     return rng.permutation(np.arange(n) % c)
 
 
+def _rows_far_apart(rng: np.random.Generator) -> np.ndarray:
+    """A row near +1000 beside one lying wholly in [-1000, -800]: only each row's own maximum keeps the
+    second row's exponentials from underflowing, and no clipping leaves both rows' softmax intact."""
+    return np.stack([rng.uniform(990.0, 1000.0, size=5), rng.uniform(-1000.0, -800.0, size=5),
+                     rng.normal(scale=2.0, size=5)])
+
+
 def generate_cases(rng: np.random.Generator) -> list[Case]:
-    """Fixed structural cases (N = 1, C = 2, more classes than samples, logits near +-1000) and random ones."""
+    """Fixed structural cases (N = 1, C = 2, more classes than samples, logits near +-1000, rows far apart)
+    and random ones."""
     large = rng.uniform(-1000.0, 1000.0, size=(4, 5))
     large_labels = _distinct_labels(rng, 4, 5)
     # one row whose true class is also its largest logit, and one row where it is far below
@@ -36,6 +44,7 @@ def generate_cases(rng: np.random.Generator) -> list[Case]:
         _case("more classes than samples", rng.normal(scale=2.0, size=(3, 7)), _distinct_labels(rng, 3, 7)),
         _case("logits of magnitude up to 1000", large, large_labels),
         _case("large negative logits", rng.uniform(-1000.0, -900.0, size=(3, 4)), _distinct_labels(rng, 3, 4)),
+        _case("rows far apart", _rows_far_apart(rng), _distinct_labels(rng, 3, 5)),
     ]
     for i in range(5):
         n, c = rng.integers(2, 9), rng.integers(2, 7)

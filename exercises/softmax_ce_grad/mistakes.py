@@ -38,6 +38,33 @@ def _sigmoid_not_softmax(logits, labels):
     return sigmoid(logits) - one_hot(labels, logits.shape[1])
 
 
+
+def _global_max(logits, labels):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        e = np.exp(logits - np.max(logits))
+        return e / e.sum(axis=1, keepdims=True) - one_hot(labels, logits.shape[1])
+
+
+def _clipped_logits(logits, labels):
+    clipped = np.clip(logits, -100.0, 100.0)
+    return softmax(clipped) - one_hot(labels, logits.shape[1])
+
+
+def _gradient_of_probabilities(logits, labels):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -one_hot(labels, logits.shape[1]) / softmax(logits)
+
+
+def _one_hot_too_narrow(logits, labels):
+    return softmax(logits)[:, : labels.max() + 1] - one_hot(labels, labels.max() + 1)
+
+
+def _first_sample_only(logits, labels):
+    grad = np.zeros_like(logits)
+    grad[0] = softmax(logits[0]) - one_hot(labels[0], logits.shape[1])
+    return grad
+
+
 MISTAKES = (
     Mistake("naive exp overflows",
             "exp overflows for large logits: subtract each row's maximum before exponentiating; "
@@ -60,4 +87,19 @@ MISTAKES = (
     Mistake("sigmoid instead of softmax",
             "The probabilities come from a softmax over the row, which couples the classes, not from an "
             "elementwise sigmoid.", _sigmoid_not_softmax),
+    Mistake("global maximum subtracted",
+            "Subtract each row's own maximum (np.max(logits, axis=1, keepdims=True)), not the maximum of the "
+            "whole batch: a row far below the batch's maximum underflows to 0 / 0.", _global_max),
+    Mistake("clipped logits",
+            "Clipping the logits changes the softmax; to avoid overflow, subtract each row's maximum instead.",
+            _clipped_logits),
+    Mistake("gradient with respect to the probabilities",
+            "That is dL/dp, the gradient with respect to the probabilities; the exercise asks for the gradient "
+            "with respect to the logits, softmax(o) minus the one-hot label.", _gradient_of_probabilities),
+    Mistake("one-hot of the wrong width",
+            "The one-hot label has C entries, one per column of logits (logits.shape[1]), not labels.max() + 1.",
+            _one_hot_too_narrow),
+    Mistake("only the first sample",
+            "Every row of the batch has its own loss term: compute the gradient of every row, not only the first.",
+            _first_sample_only),
 )
