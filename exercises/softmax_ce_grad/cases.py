@@ -24,6 +24,14 @@ def _distinct_labels(rng: np.random.Generator, n: int, c: int) -> np.ndarray:
     return rng.permutation(np.arange(n) % c)
 
 
+def _labels_off_the_maximum(rng: np.random.Generator, logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Labels that are never their row's largest logit: with logits this far apart, a row whose label
+    is its maximum has a gradient near 1e-12, which no answer can fail and no finite difference resolve."""
+    classes = logits.shape[1]
+    offset = 1 + rng.integers(classes - 1, size=len(logits))
+    return logits, (np.argmax(logits, axis=1) + offset) % classes
+
+
 def _rows_far_apart(rng: np.random.Generator) -> np.ndarray:
     """A row near +1000 beside one lying wholly in [-1000, -800]: only each row's own maximum keeps the
     second row's exponentials from underflowing, and no clipping leaves both rows' softmax intact."""
@@ -43,8 +51,8 @@ def generate_cases(rng: np.random.Generator) -> list[Case]:
         _case("two classes", rng.normal(scale=2.0, size=(5, 2)), _distinct_labels(rng, 5, 2)),
         _case("more classes than samples", rng.normal(scale=2.0, size=(3, 7)), _distinct_labels(rng, 3, 7)),
         _case("logits of magnitude up to 1000", large, large_labels),
-        _case("large negative logits", rng.uniform(-1000.0, -900.0, size=(3, 4)), _distinct_labels(rng, 3, 4)),
-        _case("rows far apart", _rows_far_apart(rng), _distinct_labels(rng, 3, 5)),
+        _case("large negative logits", *_labels_off_the_maximum(rng, rng.uniform(-1000.0, -900.0, size=(3, 4)))),
+        _case("a row near +1000 beside one in [-1000, -800]", _rows_far_apart(rng), _distinct_labels(rng, 3, 5)),
     ]
     for i in range(5):
         n, c = rng.integers(2, 9), rng.integers(2, 7)
