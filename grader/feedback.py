@@ -1,57 +1,222 @@
-"""Turn comparisons into words for the student, without revealing hidden expected values."""
+"""Turn comparisons into words for the student, without revealing hidden expected values.
+
+A case is first described alone (``describe``); ``explain_together`` then reads every case
+the submission answered and rewrites the failing cases' words so that they agree: a named
+mistake is given only when it explains every failing case, and a factor that changes with
+the case's size ("n times the true gradient") is said once, the same way in every case.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
-from exercises.base import Case, Exercise
-from grader.compare import Comparison, close, same_answer
-from grader.tolerances import Tolerance
+from exercises.base import Case, Exercise, Mistake
+from grader.compare import Comparison, close, compare, same_answer
+from grader.tolerances import TINY, Tolerance
 
-# Factors a slip typically introduces, with what they usually mean. ``n`` is a leading
-# dimension of the case's inputs (a batch or sequence length).
-FIXED_FACTORS: tuple[tuple[float, str], ...] = (
-    (-1.0, "has the opposite sign of the true gradient"),
-    (2.0, "is twice the true gradient (a factor of 2 too many)"),
-    (0.5, "is half the true gradient (a missing factor of 2?)"),
-    (-2.0, "is -2 times the true gradient (a sign and a factor of 2)"),
-    (-0.5, "is -1/2 times the true gradient (a sign and a missing factor of 2)"),
-)
+# Relative errors that float32 arithmetic leaves in a float64 computation: its unit roundoff
+# is 6e-8 and errors grow with depth and with cancellation, but stay well below 1e-3.
+FLOAT32_ERRORS = (1e-9, 1e-3)
+FLOAT32_ADVICE = "your values look computed in float32; compute in float64"
+FLOAT32_HINT = "Your values look computed in float32; compute in float64 (float32 results are fine)."
+
+# Two factors agree when they are this close, relatively: far looser than a float64 rounding,
+# far tighter than any two sizes of a case.
+SAME_FACTOR = 1e-6
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One case the submission answered with something readable, and how each slot compared."""
+
+    case: Case
+    answers: list[Any]
+    references: list[np.ndarray]
+    comparisons: list[Comparison]
+
+    @property
+    def right(self) -> bool:
+        return all(c.right for c in self.comparisons)
+
+
+class Explained(Protocol):
+    """A case report whose words ``explain_together`` may rewrite."""
+
+    passed: bool
+    message: str
+    hint: str | None
+
+
+@dataclass(frozen=True)
+class Factor:
+    """An answer of ``entries`` numbers that is ``value`` times the true gradient, in a case whose
+    array inputs have the lengths ``sizes`` (by name)."""
+
+    value: float
+    entries: int
+    sizes: dict[str, int]
 
 
 def describe(exercise: Exercise, case: Case, answers: list[Any], references: list[np.ndarray],
              comparisons: list[Comparison], tol: Tolerance) -> tuple[str, str | None]:
-    """The message for a failing case and, if the answer is a known mistake, its hint."""
-    hint = named_mistake(exercise, case, answers, tol)
-    unreadable = next((c for c in comparisons if c.status == "unreadable"), None)
+    """The message for a failing case, judged alone, and, if the answer is a known mistake, its hint."""
+    answered = Answered(case, answers, references, comparisons)
+    mistake = named_mistake(exercise, [answered], tol)
+    return case_message(exercise, answered, tol), mistake.hint if mistake else None
+
+
+def explain_together(exercise: Exercise, answered: list[Answered], reports: list[Explained],
+                     tol: Tolerance) -> None:
+    """Rewrite the failing reports' messages and hints from what all the answered cases show together.
+
+    ``reports[i]`` is the report of ``answered[i]``. A hint goes to every failing case or to
+    none: a named mistake's when it explains them all, else the pattern of their factors,
+    else float32 advice when every wrong value looks like float32 rounding.
+    """
+    failing = [(a, r) for a, r in zip(answered, reports) if not a.right]
+    if not failing:
+        return
+    pattern = factor_pattern(exercise, [a for a, _ in failing], tol)
+    mistake = named_mistake(exercise, answered, tol)
+    float32 = looks_float32(answered, tol)
+    hint = mistake.hint if mistake else pattern.summary if pattern else FLOAT32_HINT if float32 else None
+    for answered_case, report in failing:
+        report.message = case_message(exercise, answered_case, tol, pattern, float32)
+        report.hint = hint
+
+
+def named_mistake(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> Mistake | None:
+    """The first mistake of the bank that explains every verdict: the submission equals it on every
+    failing case, and no case the submission gets right is one the mistake gets wrong.
+
+    A mistake that merely coincides with a wrong answer on one degenerate case (1 - f equals f
+    at f = 0.5; 1/(n - 1) equals 1/2 at n = 3) is contradicted by the other cases.
+    """
+    if all(a.right for a in answered):
+        return None
+    for mistake in exercise.mistakes:
+        if all(_consistent(exercise, mistake, a, tol) for a in answered):
+            return mistake
+    return None
+
+
+def _consistent(exercise: Exercise, mistake: Mistake, answered: Answered, tol: Tolerance) -> bool:
+    try:
+        wrong = exercise.evaluate(mistake.gradient, answered.case)
+    except (ValueError, TypeError, IndexError, KeyError, FloatingPointError):
+        return answered.right  # this mistake is not defined for this case's shapes
+    if len(wrong) != len(answered.references):
+        return False
+    if answered.right:
+        return all(compare(c.label, w, r, tol).right
+                   for c, w, r in zip(answered.comparisons, wrong, answered.references))
+    return all(same_answer(a, w, tol) for a, w in zip(answered.answers, wrong))
+
+
+@dataclass(frozen=True)
+class FactorPattern:
+    """How every wrong value of the failing cases relates to the true gradient, said once."""
+
+    words: str          # the short per-case phrase, e.g. "is n times the true gradient"
+    summary: str        # the sentence said once, as a hint
+
+
+def factor_pattern(exercise: Exercise, failing: list[Answered], tol: Tolerance) -> FactorPattern | None:
+    """The one factor, constant or a size of the case, that turns the true gradient into every wrong value.
+
+    None when some wrong value is not a multiple of its true gradient, or the multiples follow no one rule.
+    """
+    factors = []
+    for answered in failing:
+        for comparison, answer, reference in zip(answered.comparisons, answered.answers, answered.references):
+            if comparison.status != "values":
+                if not comparison.right:
+                    return None
+                continue
+            value = proportional_factor(answer, reference, tol)
+            if value is None:
+                return None
+            factors.append(Factor(value, answer.size, leading_sizes(answered.case)))
+    if not factors:
+        return None
+    if all(_same(f.value, factors[0].value) for f in factors):
+        if not _telling(factors[0].value) and len(factors) == 1 and factors[0].entries == 1:
+            return None  # one number is always some multiple of another
+        words = constant_words(factors[0].value)
+        where = "In every failing case, each" if len(failing) > 1 else "Each"
+        return FactorPattern(words, f"{where} wrong array {words}, by the same factor throughout.")
+    sign = 1.0 if factors[0].value > 0 else -1.0
+    for name in factors[0].sizes:
+        for power, words, why in ((1, "is n times", "a sum where the loss takes a mean?"),
+                                  (-1, "is 1/n of", "a mean where the loss takes a sum?")):
+            if all(name in f.sizes and _same(f.value, sign * float(f.sizes[name]) ** power) for f in factors):
+                signed = words if sign > 0 else f"{words[:3]}-{words[3:]}"
+                if sign < 0:
+                    why = "the opposite sign, and " + why
+                phrase = f"{signed} the true gradient ({why})"
+                return FactorPattern(phrase, f"In every failing case, each wrong array {signed} the true "
+                                             f"gradient, with n = len({name}): {why}")
+    return None
+
+
+# Factors a slip typically introduces, with what they usually mean.
+NAMED_FACTORS: dict[float, str] = {
+    -1.0: "has the opposite sign of the true gradient",
+    2.0: "is twice the true gradient (a factor of 2 too many)",
+    0.5: "is half the true gradient (a missing factor of 2?)",
+    -2.0: "is -2 times the true gradient (a sign and a factor of 2)",
+    -0.5: "is -1/2 times the true gradient (a sign and a missing factor of 2)",
+}
+
+
+def _telling(factor: float) -> bool:
+    """Whether the factor is one a slip typically introduces."""
+    return any(_same(factor, value) for value in NAMED_FACTORS)
+
+
+def constant_words(factor: float) -> str:
+    """A constant factor in words; a negative one always says that the answer points the other way."""
+    for value, words in NAMED_FACTORS.items():
+        if _same(factor, value):
+            return words
+    if factor > 0:
+        return "points the right way but is scaled by a wrong factor"
+    return "points the opposite way of the true gradient, and is scaled by a wrong factor"
+
+
+def case_message(exercise: Exercise, answered: Answered, tol: Tolerance,
+                 pattern: FactorPattern | None = None, float32: bool = False) -> str:
+    """One failing case in a line: what is wrong in each slot, and which slots are right.
+
+    ``pattern`` is the factor every failing case shares; ``float32`` says that the submission's
+    errors, over all its cases, look like float32 arithmetic.
+
+    Labels are code and keep their case: the message is never capitalised.
+    """
+    unreadable = next((c for c in answered.comparisons if c.status == "unreadable"), None)
     if unreadable is not None:
-        return structure_message(exercise, unreadable), hint
-    wrong = [(c, a, r) for c, a, r in zip(comparisons, answers, references) if not c.right]
-    parts = [slot_message(c, a, r, leading_sizes(case), tol) for c, a, r in wrong]
-    right = [c.label for c in comparisons if c.right]
+        return structure_message(exercise, unreadable)
+    parts = []
+    for comparison, answer, reference in zip(answered.comparisons, answered.answers, answered.references):
+        if comparison.right:
+            continue
+        if pattern is not None and comparison.status == "values":
+            parts.append(f"'{comparison.label}' {pattern.words}")
+        else:
+            parts.append(slot_message(comparison, answer, reference, tol, float32))
+    right = [f"'{c.label}'" for c in answered.comparisons if c.right]
     message = "; ".join(parts)
     if right:
         verb = "is" if len(right) == 1 else "are"
         message = f"{', '.join(right)} {verb} right, but {message}"
-    return message[0].upper() + message[1:], hint
+    return message
 
 
-def named_mistake(exercise: Exercise, case: Case, answers: list[Any], tol: Tolerance) -> str | None:
-    """The hint of the first mistake in the bank whose answer the student's equals."""
-    for mistake in exercise.mistakes:
-        try:
-            wrong = exercise.evaluate(mistake.gradient, case)
-        except (ValueError, TypeError, IndexError, KeyError, FloatingPointError):
-            continue  # this mistake is not defined for this case's shapes
-        if len(wrong) == len(answers) and all(same_answer(a, w, tol) for a, w in zip(answers, wrong)):
-            return mistake.hint
-    return None
-
-
-def slot_message(comparison: Comparison, answer: Any, reference: np.ndarray,
-                 sizes: set[int], tol: Tolerance) -> str:
+def slot_message(comparison: Comparison, answer: Any, reference: np.ndarray, tol: Tolerance,
+                 float32: bool = False) -> str:
     label = f"'{comparison.label}'"
     if comparison.status == "shape":
         got, expected = comparison.got_shape, comparison.expected_shape
@@ -62,27 +227,57 @@ def slot_message(comparison: Comparison, answer: Any, reference: np.ndarray,
     if comparison.status == "nonfinite":
         return (f"{label} has non-finite values (NaN or inf) in {comparison.wrong} of {comparison.total} "
                 f"entries; look for an overflow or a division by zero")
-    return f"{label} {value_diagnosis(answer, reference, sizes, tol, comparison)}"
+    return f"{label} {value_diagnosis(answer, reference, tol, comparison, float32)}"
 
 
-def value_diagnosis(answer: np.ndarray, reference: np.ndarray, sizes: set[int], tol: Tolerance,
-                    comparison: Comparison) -> str:
-    """Name a constant factor or a transpose when the answer is one; never print values."""
-    for factor, text in FIXED_FACTORS:
-        if close(answer, factor * reference, tol).all():
-            return text
-    for n in sorted(sizes):
-        if n > 2 and close(answer, n * reference, tol).all():
-            return f"is n = {n} times the true gradient (a sum where the loss takes a mean?)"
-        if n > 2 and close(answer, reference / n, tol).all():
-            return f"is 1/n = 1/{n} of the true gradient (a mean where the loss takes a sum?)"
+def value_diagnosis(answer: np.ndarray, reference: np.ndarray, tol: Tolerance, comparison: Comparison,
+                    float32: bool = False) -> str:
+    """Name a constant factor, a transpose or float32 rounding when the answer is one; never print values."""
+    factor = proportional_factor(answer, reference, tol)
+    if factor is not None and (answer.size > 1 or _telling(factor)):
+        return constant_words(factor)
     if answer.ndim == 2 and answer.shape[0] == answer.shape[1] and close(answer, reference.T, tol).all():
         return "is the transpose of the true gradient"
-    if answer.size > 1 and _proportional(answer, reference, tol):
-        return "points the right way but is scaled by a wrong constant factor"
-    if comparison.total == 1:
-        return "is wrong"
-    return f"is wrong in {comparison.wrong} of {comparison.total} entries"
+    where = "" if comparison.total == 1 else f" in {comparison.wrong} of {comparison.total} entries"
+    if float32 and np.max(relative_errors(answer, reference, tol)) <= FLOAT32_ERRORS[1]:
+        return f"is off by about a float32 rounding{where}: {FLOAT32_ADVICE}"
+    return f"is wrong{where}"
+
+
+def looks_float32(answered: list[Answered], tol: Tolerance) -> bool:
+    """Whether the submission's errors have the size and spread of float32 arithmetic.
+
+    Pooled over every entry of every answered case, right ones included: float32 rounding
+    leaves a relative error above 1e-9 in most entries (float64 leaves ~1e-16), and no wrong
+    value is off by more than 1e-3 (a slip is off by far more). One wrong entry among exact
+    ones is not that spread.
+    """
+    slots = [(c, a, r) for x in answered for c, a, r in zip(x.comparisons, x.answers, x.references)]
+    if any(c.status not in ("right", "values") for c, _, _ in slots) or all(c.right for c, _, _ in slots):
+        return False  # a wrong shape or a NaN is no rounding
+    errors = [(c, relative_errors(a, r, tol)) for c, a, r in slots]
+    low, high = FLOAT32_ERRORS
+    return bool(np.median(np.concatenate([e.ravel() for _, e in errors])) >= low
+                and max(float(np.max(e)) for c, e in errors if not c.right) <= high)
+
+
+def relative_errors(answer: np.ndarray, reference: np.ndarray, tol: Tolerance) -> np.ndarray:
+    """Each entry's error relative to its true value, or to its array's scale where that is tiny."""
+    scale = float(np.max(np.abs(reference))) if reference.size else 0.0
+    return np.abs(answer - reference) / (np.abs(reference) + tol.atol_scale / tol.rtol * scale + TINY)
+
+
+def proportional_factor(answer: np.ndarray, reference: np.ndarray, tol: Tolerance) -> float | None:
+    """The factor k when the answer is k times the true gradient (k neither 0 nor near 1), else None."""
+    if answer.shape != reference.shape:
+        return None
+    denominator = float(np.sum(reference * reference))
+    if denominator == 0.0:
+        return None
+    factor = float(np.sum(answer * reference)) / denominator
+    if factor == 0.0 or abs(factor - 1.0) <= FLOAT32_ERRORS[1] or not close(answer, factor * reference, tol).all():
+        return None  # a factor this near 1 is rounding, not a slip
+    return factor
 
 
 def structure_message(exercise: Exercise, comparison: Comparison) -> str:
@@ -109,21 +304,14 @@ def expected_answer(exercise: Exercise) -> str:
     return "a dict with keys " + ", ".join(f"'{name}'" for name in exercise.wrt)
 
 
-def leading_sizes(case: Case) -> set[int]:
-    """Leading dimensions of the case's array inputs: the candidates for n."""
-    sizes = set()
-    for value in case.inputs.values():
-        if isinstance(value, np.ndarray) and value.ndim >= 1:
-            sizes.add(int(value.shape[0]))
-    return sizes
+def leading_sizes(case: Case) -> dict[str, int]:
+    """The length of each array input of the case, by name: the candidates for n."""
+    return {name: int(value.shape[0]) for name, value in case.inputs.items()
+            if isinstance(value, np.ndarray) and value.ndim >= 1}
 
 
-def _proportional(answer: np.ndarray, reference: np.ndarray, tol: Tolerance) -> bool:
-    denominator = float(np.sum(reference * reference))
-    if denominator == 0.0:
-        return False
-    factor = float(np.sum(answer * reference)) / denominator
-    return factor != 0.0 and bool(close(answer, factor * reference, tol).all())
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME_FACTOR * max(abs(a), abs(b))
 
 
 def _where(exercise: Exercise, comparison: Comparison) -> str:
@@ -132,4 +320,3 @@ def _where(exercise: Exercise, comparison: Comparison) -> str:
 
 def _shape(shape: tuple[int, ...] | None) -> str:
     return "a scalar, shape ()" if shape == () else str(shape)
-

@@ -13,7 +13,7 @@ import numpy as np
 from exercises import get_exercise
 from exercises.base import Case, Exercise
 from grader.compare import compare
-from grader.feedback import describe
+from grader.feedback import Answered, describe, explain_together
 from grader.report import CaseReport, GradeReport, SampleReport
 from grader.sandbox import default_runner
 from grader.sandbox.jail import JailResult, Runner
@@ -47,6 +47,8 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
 
     case_reports = [judge_case(exercise, case, runs.get(case.name), tol, error) for case in hidden]
     sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
+    explain_together(exercise, *answered_cases(exercise, samples + hidden, runs, sample_reports + case_reports, tol),
+                     tol)
     error = error or common_failure(case_reports)
     passed_count = sum(report.passed for report in case_reports)
     score = passed_count / len(case_reports) if case_reports else 0.0
@@ -56,6 +58,25 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
         cases=case_reports, error=error, hints=hints,
         samples=sample_reports, output=(run.stdout + run.stderr), seed=seed,
     )
+
+
+def answered_cases(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRun],
+                   reports: list[Any], tol: Any) -> tuple[list[Answered], list[Any]]:
+    """The cases the submission answered with arrays, beside their reports; cases that raised,
+    did not run or answered something unreadable say nothing about a mistake's values."""
+    answered, answered_reports = [], []
+    for case, report in zip(cases, reports):
+        run = runs.get(case.name)
+        if run is None or run.status == "exception":
+            continue
+        references = exercise.reference(case)
+        comparisons = [compare(slot.label, answer, ref, tol)
+                       for slot, answer, ref in zip(exercise.slots(case), run.answers, references)]
+        if any(c.status == "unreadable" for c in comparisons):
+            continue
+        answered.append(Answered(case, run.answers, references, comparisons))
+        answered_reports.append(report)
+    return answered, answered_reports
 
 
 def error_report(exercise: Exercise, seed: int, error: str) -> GradeReport:
