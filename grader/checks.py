@@ -3,42 +3,55 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from exercises.base import Exercise
+from exercises.base import Case, Exercise
 from grader.compare import compare
-from grader.feedback import named_mistake
+from grader.feedback import Answered, named_mistake
 from grader.report import GradeReport
-from grader.tolerances import FD_TOLERANCE, TINY, tolerance_for
+from grader.tolerances import FD_TOLERANCE, TINY, Tolerance, tolerance_for
 
+# The seeds the catalogue's own tests check references on; `gradegrad check-exercises --seeds N`
+# checks seeds 0..N-1.
 CHECK_SEEDS = (0, 1, 2)
 
 
 @dataclass
 class ExerciseCheck:
-    """What ``gradegrad check-exercises`` prints for one exercise."""
+    """What ``gradegrad check-exercises`` prints for one exercise.
+
+    ``escaped`` and ``unnamed`` map a mistake to the first seed whose hidden suite let it pass,
+    or whose feedback did not name it: a verdict must hold on every seed, not on most.
+    """
 
     name: str
     cases: int
     mistakes: int
-    caught: list[str] = field(default_factory=list)
-    hinted: list[str] = field(default_factory=list)
+    seeds: int = 0
+    escaped: dict[str, int] = field(default_factory=dict)
+    unnamed: dict[str, int] = field(default_factory=dict)
     worst_fd_error: float = 0.0
     mistake_names: list[str] = field(default_factory=list)
 
     @property
     def uncaught(self) -> list[str]:
-        return [m for m in self.mistake_names if m not in self.caught]
+        return [m for m in self.mistake_names if m in self.escaped]
 
     @property
     def unhinted(self) -> list[str]:
-        return [m for m in self.mistake_names if m not in self.hinted]
+        return [m for m in self.mistake_names if m in self.unnamed]
 
     @property
     def ok(self) -> bool:
-        return (not self.uncaught and not self.unhinted and self.cases > 0
+        return (not self.escaped and not self.unnamed and self.cases > 0
                 and self.worst_fd_error <= FD_TOLERANCE.rtol)
+
+    def problems(self) -> list[str]:
+        """One line per mistake that escaped or went unnamed, with the seed where it did."""
+        return ([f"'{m}' passed on seed {seed}" for m, seed in self.escaped.items()]
+                + [f"'{m}' not named on seed {seed}" for m, seed in self.unnamed.items()])
 
 
 def fd_error(exercise: Exercise, seed: int) -> float:
@@ -56,26 +69,36 @@ def fd_error(exercise: Exercise, seed: int) -> float:
     return worst
 
 
-def check_exercise(exercise: Exercise, seeds: tuple[int, ...] = CHECK_SEEDS) -> ExerciseCheck:
-    """Run every named mistake through the hidden suites of ``seeds`` and the reference through FD."""
+def answered(exercise: Exercise, function: Callable[..., Any], cases: list[Case], tol: Tolerance) -> list[Answered]:
+    """A trusted function's answers to ``cases``, compared with the references as a submission's are."""
+    result = []
+    for case in cases:
+        references = exercise.reference(case)
+        answers = exercise.evaluate(function, case)
+        comparisons = [compare(slot.label, a, r, tol) for slot, a, r in zip(exercise.slots(case), answers, references)]
+        result.append(Answered(case, answers, references, comparisons))
+    return result
+
+
+def check_exercise(exercise: Exercise, seeds: Iterable[int] = CHECK_SEEDS) -> ExerciseCheck:
+    """Run every named mistake through the hidden suite of each seed, and the reference through FD.
+
+    A mistake must fail some hidden case on every seed, and the feedback on the seed's public
+    and hidden cases together must name it.
+    """
+    seeds = list(seeds)
     tol = tolerance_for(exercise.name)
-    result = ExerciseCheck(exercise.name, cases=len(exercise.hidden_cases(seeds[0])),
-                           mistakes=len(exercise.mistakes), mistake_names=[m.name for m in exercise.mistakes])
+    result = ExerciseCheck(exercise.name, cases=len(exercise.hidden_cases(seeds[0])), mistakes=len(exercise.mistakes),
+                           seeds=len(seeds), mistake_names=[m.name for m in exercise.mistakes])
     for seed in seeds:
         result.worst_fd_error = max(result.worst_fd_error, fd_error(exercise, seed))
-        for case in exercise.hidden_cases(seed):
-            references = exercise.reference(case)
-            for mistake in exercise.mistakes:
-                answers = exercise.evaluate(mistake.gradient, case)
-                rejected = len(answers) != len(references) or not all(
-                    compare(slot.label, a, r, tol).right
-                    for slot, a, r in zip(exercise.slots(case), answers, references))
-                if not rejected:
-                    continue
-                if mistake.name not in result.caught:
-                    result.caught.append(mistake.name)
-                if mistake.name not in result.hinted and named_mistake(exercise, case, answers, tol) == mistake.hint:
-                    result.hinted.append(mistake.name)
+        hidden = exercise.hidden_cases(seed)
+        for mistake in exercise.mistakes:
+            answers = answered(exercise, mistake.gradient, list(exercise.public_cases) + hidden, tol)
+            if all(a.right for a in answers[len(exercise.public_cases):]):
+                result.escaped.setdefault(mistake.name, seed)
+            elif named_mistake(exercise, answers, tol) is not mistake:
+                result.unnamed.setdefault(mistake.name, seed)
     return result
 
 
