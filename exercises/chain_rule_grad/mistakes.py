@@ -47,6 +47,11 @@ def _sqrt_power_rule(x):
     return inner_derivative(x) * (0.5 * np.sqrt(u) - np.sin(u))
 
 
+
+def _inner_derivative_only(x):
+    return inner_derivative(x)
+
+
 MISTAKES = (
     Mistake("printed typo in the denominator",
             "The square root's derivative keeps its own argument: the denominator is 2 sqrt(x^2 + exp(x^2)), "
@@ -69,4 +74,7 @@ MISTAKES = (
     Mistake("power rule on the square root",
             "sqrt(u) = u^(1/2), so its derivative is (1/2) u^(-1/2) = 1 / (2 sqrt(u)): the exponent drops by one.",
             _sqrt_power_rule),
+    Mistake("returned u'(x) only",
+            "u'(x) is only the inner factor of the chain rule: multiply it by the outer derivative "
+            "1 / (2 sqrt(u)) - sin(u).", _inner_derivative_only),
 )

@@ -4,7 +4,7 @@ import numpy as np
 
 from exercises.base import Mistake
 from exercises.common import one_hot, softmax
-from exercises.rnn_bptt.reference import backward, forward, gradient
+from exercises.rnn_bptt.reference import backward, exact_step, forward, gradient
 
 
 def _truncated_step(dh, h, h_prev, W):
@@ -66,6 +66,21 @@ def _last_step_only(x, y, h0, U, W, V, b, c):
     return gradient(x[-1:], y[-1:], forward(x[:-1], h0, U, W, V, b, c)[0][-1], U, W, V, b, c)
 
 
+
+def _previous_input(x, y, h0, U, W, V, b, c):
+    """True BPTT, except that step t pairs da_t with x[t - 1] in dU (x[-1] at the first step)."""
+    das = []
+
+    def recording_step(dh, h, h_prev, W_):
+        da, dW_t, dh_prev = exact_step(dh, h, h_prev, W_)
+        das.append(da)
+        return da, dW_t, dh_prev
+
+    grads = backward(x, y, h0, U, W, V, b, c, recording_step)
+    grads["U"] = sum(np.outer(da, x[t - 1]) for t, da in zip(range(len(x) - 1, -1, -1), das))
+    return grads
+
+
 MISTAKES = (
     Mistake("truncated BPTT",
             "h_t also feeds h_{t+1}: add the gradient W^T da_{t+1} coming back from the next step to dL/dh_t.",
@@ -92,4 +107,7 @@ MISTAKES = (
     Mistake("only the last time step",
             "The loss sums over all T steps: every step's output contributes to the gradients, not only the last.",
             _last_step_only),
+    Mistake("dU uses the previous input",
+            "a_t = b + W h_{t-1} + U x_t uses the input of the same step: step t adds np.outer(da_t, x_t) to dU, "
+            "not x_{t-1}.", _previous_input),
 )
