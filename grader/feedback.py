@@ -79,7 +79,7 @@ def explain_together(exercise: Exercise, answered: list[Answered], reports: list
     failing = [(a, r) for a, r in zip(answered, reports) if not a.right]
     if not failing:
         return
-    pattern = factor_pattern(exercise, [a for a, _ in failing], tol)
+    pattern = factor_pattern([a for a, _ in failing], tol)
     mistake = named_mistake(exercise, answered, tol)
     float32 = looks_float32(answered, tol)
     hint = mistake.hint if mistake else pattern.summary if pattern else FLOAT32_HINT if float32 else None
@@ -104,6 +104,7 @@ def named_mistake(exercise: Exercise, answered: list[Answered], tol: Tolerance) 
 
 
 def _consistent(exercise: Exercise, mistake: Mistake, answered: Answered, tol: Tolerance) -> bool:
+    """Whether the mistake gives this case's verdict: the same wrong answer, or right where the answer is."""
     try:
         wrong = exercise.evaluate(mistake.gradient, answered.case)
     except (ValueError, TypeError, IndexError, KeyError, FloatingPointError):
@@ -124,7 +125,7 @@ class FactorPattern:
     summary: str        # the sentence said once, as a hint
 
 
-def factor_pattern(exercise: Exercise, failing: list[Answered], tol: Tolerance) -> FactorPattern | None:
+def factor_pattern(failing: list[Answered], tol: Tolerance) -> FactorPattern | None:
     """The one factor, constant or a size of the case, that turns the true gradient into every wrong value.
 
     None when some wrong value is not a multiple of its true gradient, or the multiples follow no one rule.
