@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test test-fast bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,6 +29,12 @@ run: $(STAMP)
 test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest
+
+# The fast tier for the edit loop: the grading core, the exercises and the web views on SQLite. The tests that
+# start a served stack, a process, PostgreSQL, Redis or a browser, fuzz the API or test the sandbox are marked
+# slow by tests/conftest.py and left out.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV)
