@@ -5,11 +5,16 @@ on SQLite through Flask's test client. A test is marked ``slow``, with the reaso
 starts a served stack, a process, PostgreSQL, Redis or a browser, fuzzes the API, or belongs to the
 sandbox suite. Most are told by the fixtures they use, so no test module has to say it; a new fixture
 of that kind, or a test that starts a process in its own body, belongs in the tables below.
+Passwords hashed in the test process use Argon2's cheapest parameters (see the fixture at the end).
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
 import pytest
+from argon2 import PasswordHasher
 
 pytest_plugins = ["pytester"]
 
@@ -23,6 +28,7 @@ SLOW_FIXTURES = {
     "redis_settings": "uses Redis",
     "private_redis": "starts a redis-server",
     "browser": "drives Chromium",
+    "pytester": "runs pytest on a suite of its own",
 }
 
 # Fixtures that reach PostgreSQL through request.getfixturevalue, out of sight of the fixture names.
@@ -34,7 +40,6 @@ SLOW_PARAMS = {
 SLOW_NODES = {
     "tests/sandbox/": "runs hostile programs into the sandbox's limits, then scans every host process",
     "tests/grader/test_cli.py": "runs the gradegrad command as a process",
-    "tests/test_tiers.py": "runs pytest as a process",
     "tests/service/test_admin_commands.py": "runs gradegrad commands as processes",
     "tests/service/test_api_fuzz.py": "sends up to 15 generated requests to every operation of the API",
     "tests/service/test_cli_client.py::test_the_client_commands_import_neither_flask_nor_celery":
@@ -69,3 +74,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if (reason := slow_reason(item)) is not None:
             item.add_marker(pytest.mark.slow(reason=reason))
 
+
+@pytest.fixture(scope="session", autouse=True)
+def cheapest_password_hashes() -> Iterator[None]:
+    """Argon2 at its cheapest parameters for the passwords hashed in this process.
+
+    Argon2's cost (about 0.1 s a hash on an idle machine, near a second on a busy one) is its point in
+    production, not what a test checks, and nearly every web test hashes or verifies a password: left
+    as it is, it is most of the web tests' time. Hashes keep their parameters inside them, so
+    the served stacks, which run in processes of their own with the real cost, read these and back.
+    """
+    auth = sys.modules.get("web.auth")  # a run that never imported the web hashes no password
+    if auth is None:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield

@@ -1,8 +1,11 @@
-"""The tiers of tests/conftest.py on a small suite of their own: what `-m "not slow"` keeps and what it leaves."""
+"""What tests/conftest.py promises: the tiers, on a small suite of their own, and cheap password hashes."""
 
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+
+from web import auth
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -102,3 +105,10 @@ def test_the_slow_tier_has_the_rest_each_with_its_reason(suite):
         "tests/service/test_migrations.py::test_the_migrations_go_down_and_up_again?postgresql? PASSED*",
         "tests/sandbox/test_walls.py::test_wall PASSED*",
     ])
+
+
+def test_passwords_hashed_in_the_test_process_are_argon2_at_its_cheapest_and_verify_anywhere():
+    hashed = auth.hasher.hash("correct horse battery")
+    assert hashed.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert PasswordHasher().verify(hashed, "correct horse battery")
+    assert auth.hasher.verify(PasswordHasher().hash("correct horse battery"), "correct horse battery")
