@@ -81,8 +81,8 @@ def cheapest_password_hashes() -> Iterator[None]:
 
     Argon2's cost (about 0.1 s a hash on an idle machine, near a second on a busy one) is its point in
     production, not what a test checks, and nearly every web test hashes or verifies a password: left
-    as it is, it is most of the web tests' time. Hashes keep their parameters inside them, so
-    the served stacks, which run in processes of their own with the real cost, read these and back.
+    as it is, it is most of the web tests' time. A hash carries its parameters, so the served stacks,
+    processes of their own that hash at the real cost, verify these all the same.
     """
     auth = sys.modules.get("web.auth")  # a run that never imported the web hashes no password
     if auth is None:

@@ -107,8 +107,7 @@ def test_the_slow_tier_has_the_rest_each_with_its_reason(suite):
     ])
 
 
-def test_passwords_hashed_in_the_test_process_are_argon2_at_its_cheapest_and_verify_anywhere():
+def test_passwords_hashed_in_the_test_process_are_argon2_at_its_cheapest_and_verify_at_the_real_cost():
     hashed = auth.hasher.hash("correct horse battery")
     assert hashed.startswith("$argon2id$v=19$m=8,t=1,p=1$")
     assert PasswordHasher().verify(hashed, "correct horse battery")
-    assert auth.hasher.verify(PasswordHasher().hash("correct horse battery"), "correct horse battery")
