@@ -31,8 +31,8 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 # The fast tier for the edit loop: the grading core, the exercises and the web views on SQLite. The tests that
-# start a served stack, a process, PostgreSQL, Redis or a browser, fuzz the API or test the sandbox are marked
-# slow by tests/conftest.py and left out.
+# start a served stack, a process, PostgreSQL, Redis or a browser, fuzz the API, sweep many seeds or test the
+# sandbox are marked slow by tests/conftest.py and left out.
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
 

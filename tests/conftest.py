@@ -1,10 +1,11 @@
 """The test tiers: `make test` runs every test; `make test-fast` (pytest -m "not slow") only the fast tier.
 
 The fast tier is the grading core (tests/grader), the exercises (tests/exercises) and the web views
-on SQLite through Flask's test client. A test is marked ``slow``, with the reason, when it
-starts a served stack, a process, PostgreSQL, Redis or a browser, fuzzes the API, or belongs to the
-sandbox suite. Most are told by the fixtures they use, so no test module has to say it; a new fixture
-of that kind, or a test that starts a process in its own body, belongs in the tables below.
+on SQLite through Flask's test client. A test is marked ``slow``, with the reason, when it starts a
+served stack, a process, PostgreSQL, Redis or a browser, fuzzes the API, sweeps many seeds, or
+belongs to the sandbox suite. Most are told by the fixtures they use, so no test module has to say
+it; a new fixture of that kind, or a test that starts a process in its own body, belongs in the
+tables below.
 Passwords hashed in the test process use Argon2's cheapest parameters (see the fixture at the end).
 """
 
@@ -39,6 +40,7 @@ SLOW_PARAMS = {
 # A folder ("…/"), a module, or one test (module::name, all its parameters).
 SLOW_NODES = {
     "tests/sandbox/": "runs hostile programs into the sandbox's limits, then scans every host process",
+    "tests/exercises/test_every_seed.py": "sweeps every mistake of the banks over 20 to 50 seeds",
     "tests/grader/test_cli.py": "runs the gradegrad command as a process",
     "tests/service/test_admin_commands.py": "runs gradegrad commands as processes",
     "tests/service/test_api_fuzz.py": "sends up to 15 generated requests to every operation of the API",
