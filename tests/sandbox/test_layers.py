@@ -177,15 +177,15 @@ def test_grade_command_prints_one_json_object(tmp_path: Path, source: str) -> No
     assert report["score"] == 0.0 and not report["passed"]
 
 
-def test_grading_still_runs_where_namespaces_are_refused() -> None:
-    """As in a default Docker container, whose seccomp profile refuses unshare(), mount() and a clone() into
-    new namespaces."""
+def grade_where_namespaces_are_refused(sources: dict[str, str]) -> dict[str, object]:
+    """Grade each source in a process refused namespaces, as in a default Docker container, whose seccomp
+    profile refuses unshare(), mount() and a clone() into new namespaces; the layers, each score and error."""
     import subprocess
     import sys
 
     flags = [*layers.NAMESPACES.values(), layers.CLONE_NEWUSER]
     script = (
-        "import errno, json, pyseccomp\n"
+        "import errno, json, sys, pyseccomp\n"
         "refuse = pyseccomp.SyscallFilter(pyseccomp.ALLOW)\n"
         "for name in ('unshare', 'mount', 'setns'):\n"
         "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), name)\n"
@@ -195,16 +195,35 @@ def test_grading_still_runs_where_namespaces_are_refused() -> None:
         "from grader.pipeline import grade\n"
         "from grader.sandbox.runner import ForkServerRunner\n"
         "runner = ForkServerRunner()\n"
-        "honest = grade('def mse_grad(y_hat, y):\\n    return 2 * (y_hat - y) / len(y)\\n', 'mse_grad', runner=runner)\n"
-        "forks = grade('import os\\nos.fork()\\n', 'mse_grad', runner=runner)\n"
-        "print(json.dumps({'layers': runner.layers, 'honest': honest.score, 'forks': forks.error}))\n"
+        "graded = {name: grade(source, 'mse_grad', runner=runner) for name, source in json.load(sys.stdin).items()}\n"
+        "print(json.dumps({'layers': runner.layers, **{name: [r.score, r.error] for name, r in graded.items()}}))\n"
         "runner.close()\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd="/")
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(sources), capture_output=True, text=True,
+                          timeout=120, cwd="/")
     assert done.returncode == 0, done.stderr
-    outcome = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_grading_still_runs_where_namespaces_are_refused() -> None:
+    outcome = grade_where_namespaces_are_refused({
+        "honest": "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n",
+        "forks": "import os\nos.fork()\n",
+    })
     assert not [layer for layer in outcome["layers"] if layer.startswith("ns-")]
-    assert outcome["honest"] == 1.0 and "PermissionError" in outcome["forks"]
+    assert outcome["honest"] == [1.0, None]
+    assert outcome["forks"] == [0.0, "The code raised an exception while loading: "
+                                     "PermissionError: [Errno 1] Operation not permitted"]
     if landlock.abi_version() >= 1:
         assert "landlock-fs" in outcome["layers"]
     assert "seccomp" in outcome["layers"]
+
+
+def test_any_signal_is_named_where_namespaces_are_refused() -> None:
+    """Without a pid namespace a child is no PID 1, so a signal it sends itself kills it, real-time ones too."""
+    kill = "import os\ndef mse_grad(y_hat, y):\n    os.kill(os.getpid(), {})\n"
+    outcome = grade_where_namespaces_are_refused({"rt": kill.format(40), "unnamed": kill.format(33),
+                                                  "usr1": kill.format(10)})
+    assert outcome["rt"] == [0.0, "The submission crashed: killed by signal 40 (SIGRTMIN+6)"]
+    assert outcome["unnamed"] == [0.0, "The submission crashed: killed by signal 33"]
+    assert outcome["usr1"] == [0.0, "The submission crashed: killed by signal 10 (SIGUSR1)"]
