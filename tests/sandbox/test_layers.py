@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import platform
 from collections.abc import Callable
 from pathlib import Path
 
@@ -227,3 +228,13 @@ def test_any_signal_is_named_where_namespaces_are_refused() -> None:
     assert outcome["rt"] == [0.0, "The submission crashed: killed by signal 40 (SIGRTMIN+6)"]
     assert outcome["unnamed"] == [0.0, "The submission crashed: killed by signal 33"]
     assert outcome["usr1"] == [0.0, "The submission crashed: killed by signal 10 (SIGUSR1)"]
+
+
+def test_calls_libseccomp_cannot_name_are_refused_by_number_or_left_out() -> None:
+    if seccomp_filter.pyseccomp is None:
+        pytest.skip("libseccomp or its binding is missing")
+    assert seccomp_filter.syscall_number("no_such_call") is None
+    assert seccomp_filter.syscall_number("chmod") is not None
+    if platform.machine() in seccomp_filter.UNIFIED_ARCHES:
+        assert seccomp_filter.syscall_number("listmount") == 458 and seccomp_filter.syscall_number("statmount") == 457
+    assert seccomp_filter.compile_filter(1)  # every refused name compiles, known to this libseccomp or not
