@@ -16,7 +16,8 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.runner import SLOT_UID_BASE, SLOTS, ForkServerRunner
 
 HONEST = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
-TEST_LIMITS = Limits(wall_seconds=3.0, cpu_seconds=2, output_bytes=256 * 1024)
+TEST_LIMITS = Limits(wall_seconds=8.0, cpu_seconds=2, output_bytes=256 * 1024)
+"""Room for a CPU limit to strike first where the two cores are busy: 2 s of CPU at half a core take 4 s."""
 SERVER_MODULE = b"grader.sandbox.forkserver"
 SETTLE_SECONDS = 3.0
 
@@ -24,7 +25,8 @@ SETTLE_SECONDS = 3.0
 def make_cheat(body: str) -> str:
     """A submission that answers right only if ``hacked()`` (defined by ``body``) got through a wall.
 
-    A score of 0 is then the grader's own proof, from the values it compares, that the wall held.
+    Wrong values on every case are then the grader's own proof, from the values it compares,
+    that the wall held. What ``hacked()`` raised, if anything, is printed as ``hacked: Type: message``.
     """
     return (
         "import os, sys\n" + body + "\n"
@@ -32,10 +34,19 @@ def make_cheat(body: str) -> str:
         "    right = 2 * (y_hat - y) / len(y)\n"
         "    try:\n"
         "        got_through = bool(hacked())\n"
-        "    except BaseException:\n"
+        "    except BaseException as exc:\n"
+        "        print(f'hacked: {type(exc).__name__}: {exc}', file=sys.stderr)\n"
         "        got_through = False\n"
         "    return right if got_through else right + 1.0\n"
     )
+
+
+def compile_attack(source: str) -> None:
+    """Fail the test, before any grading, when the attack itself is not valid Python: it would prove nothing."""
+    try:
+        compile(source, "<attack>", "exec")
+    except SyntaxError as exc:
+        pytest.fail(f"the attack does not compile, so its failure proves nothing: {exc}")
 
 
 @pytest.fixture
@@ -58,8 +69,9 @@ def runner() -> Iterator[ForkServerRunner]:
 
 @pytest.fixture
 def grade_hostile(runner: ForkServerRunner) -> Callable[..., GradeReport]:
-    """Grade a hostile source, then check the next honest submission still grades right."""
+    """Grade a hostile source (which must compile), then check the next honest submission still grades right."""
     def run(source: str, limits: Limits = TEST_LIMITS) -> GradeReport:
+        compile_attack(source)
         report = grade(source, "mse_grad", runner=runner, limits=limits)
         honest = grade(HONEST, "mse_grad", runner=runner, limits=TEST_LIMITS)
         assert honest.error is None and honest.score == 1.0, honest.error
