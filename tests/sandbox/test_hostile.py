@@ -14,7 +14,8 @@ import pytest
 from grader.report import GradeReport
 from grader.sandbox.runner import ForkServerRunner
 from grader.sandbox.limits import Limits
-from tests.sandbox.conftest import TEST_LIMITS
+from tests.sandbox.conftest import (CPU_LIMIT, MEMORY_LIMIT, NOT_NUMBERS, SEGFAULT, UNREADABLE, WALL_LIMIT,
+                                    WRAPPING_SHAPE, assert_failed, assert_held, compile_attack)
 
 Grade = Callable[..., GradeReport]
 Cheat = Callable[[str], str]
@@ -28,32 +29,12 @@ def landlock_fs(runner: ForkServerRunner) -> None:
         pytest.skip("the kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, lsm=landlock)")
 
 
-CPU_LIMIT = f"CPU time limit: the submission used more than {TEST_LIMITS.cpu_seconds} s of CPU"
-WALL_LIMIT = f"Time limit: the submission ran for more than {TEST_LIMITS.wall_seconds:g} s"
-MEMORY_LIMIT = f"Memory limit: the submission tried to use more than {TEST_LIMITS.memory_bytes // 2**20} MiB"
-SEGFAULT = "The submission crashed: killed by signal 11 (SIGSEGV)"
-UNREADABLE = "The submission's answers could not be read: "
-NOT_NUMBERS = "The answers are not arrays of numbers: 'dy_hat' "
-
-
-def assert_failed(report: GradeReport, error: str, kind: str = "not_run") -> None:
-    """The submission scored 0 with exactly ``error`` as its message, and every hidden case failed as ``kind``."""
-    assert (report.score, report.passed, report.error) == (0.0, False, error)
-    assert {case.kind for case in report.cases} == {kind}, [(case.kind, case.message) for case in report.cases]
-
-
-def assert_held(report: GradeReport, raised: str | None = None) -> None:
-    """The attack ran to its end and answered every case with wrong values: the wall it tried held.
-
-    ``raised``: what a cheat's ``hacked()`` raised ("Type: message"); None when it returned without raising.
-    """
-    assert (report.score, report.passed, report.error) == (0.0, False, None)
-    assert {case.kind for case in report.cases} == {"values"}, [(case.kind, case.message) for case in report.cases]
-    printed = {line for line in report.output.splitlines() if line.startswith("hacked: ")}
-    assert printed == ({f"hacked: {raised}"} if raised else set()), printed
-
-
 # Time, CPU and memory
+
+
+def test_an_attack_that_does_not_compile_fails_its_test_before_grading() -> None:
+    with pytest.raises(pytest.fail.Exception, match="the attack does not compile"):
+        compile_attack("def hacked(:\n    return True\n")
 
 
 def test_infinite_python_loop_is_stopped_by_the_cpu_limit(grade_hostile: Grade, limits: Limits) -> None:
@@ -271,15 +252,7 @@ def test_forged_npy_header_is_rejected(grade_hostile: Grade) -> None:
 
 
 def test_forged_npy_shape_wrapping_int64_is_rejected(grade_hostile: Grade) -> None:
-    """65536**4 is 2**64, which int64 wraps to 0: an empty payload must not pass for that shape."""
-    source = ("from grader.sandbox import harness\n"
-              "def forged(array):\n"
-              "    head = b\"{'descr': '<f8', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }\"\n"
-              "    head = head.ljust(65534) + b'\\n'\n"
-              "    return b'\\x93NUMPY\\x01\\x00' + len(head).to_bytes(2, 'little') + head\n"
-              "harness.npy_bytes = forged\n"
-              "def mse_grad(y_hat, y):\n    return y_hat\n")
-    assert_failed(grade_hostile(source), UNREADABLE + "an answer array's size does not match its header")
+    assert_failed(grade_hostile(WRAPPING_SHAPE), UNREADABLE + "an answer array's size does not match its header")
 
 
 # Lying return values
