@@ -565,3 +565,30 @@ def test_cant_watch_files_or_list_the_host_mounts(grade_hostile: Grade) -> None:
     report = grade_hostile(source)
     assert_held(report)
     assert observed(report) == dict.fromkeys(calls, "EPERM")
+
+
+FORGE = ("import numpy as np\n"
+         "from grader.sandbox import harness\n"
+         "real_json, real_npy = harness.encode_json, harness.npy_bytes\n")
+
+
+@pytest.mark.parametrize(("forgery", "error", "kind"), [
+    ("harness.npy_bytes = lambda array: real_npy(np.zeros((0, 7)))\n", None, "shape"),
+    ("harness.npy_bytes = lambda array: real_npy(np.float64(1.0))\n", None, "shape"),
+    ("harness.npy_bytes = lambda array: real_npy(np.ones((64, 64)))\n", None, "shape"),
+    ("harness.encode_json = lambda obj, arrays=(): real_json(\n"
+     "    {**obj, 'slots': [{'problem': ['not', 'a', 'string'], 'got': {'x': 1}, 'key': None}]} if obj['type'] == 'case'\n"
+     "    else obj, arrays)\n",
+     NOT_NUMBERS + "could not be read as an array of numbers ({'x': 1} was raised converting it)", "structure"),
+    ("harness.encode_json = lambda obj, arrays=(): real_json(\n"
+     "    {'type': 'error', 'kind': 'syntax', 'line': [1], 'message': {'a': 1}} if obj['type'] == 'loaded' else obj,\n"
+     "    arrays)\n",
+     "SyntaxError: {'a': 1} (line [1], column None)", "not_run"),
+], ids=["empty-2d", "scalar", "outer-product-shape", "forged-problem", "forged-load-error"])
+def test_forged_but_readable_answers_are_judged(grade_hostile: Grade, forgery: str, error: str | None,
+                                                kind: str) -> None:
+    """What passes the protocol checks, however odd, is judged as the submission's answer and fails."""
+    source = FORGE + forgery + "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
+    report = grade_hostile(source)
+    assert (report.score, report.passed, report.error) == (0.0, False, error)
+    assert {case.kind for case in report.cases} == {kind}, [(case.kind, case.message) for case in report.cases]
