@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 
@@ -30,6 +31,7 @@ def killed_by(number: int) -> int:
     """The real wait status of a process killed by signal ``number``."""
     pid = os.fork()
     if pid == 0:
+        faulthandler.disable()  # pytest's handler would print a traceback for SIGSEGV first
         signal.pthread_sigmask(signal.SIG_SETMASK, ())  # as a jail starts: nothing blocked
         os.kill(os.getpid(), number)
         os._exit(0)
