@@ -520,7 +520,8 @@ TRY = ("import errno, os\n"
 
 @pytest.mark.usefixtures("seccomp")
 def test_cant_change_the_metadata_of_a_file_outside(grade_hostile: Grade, canary: Path) -> None:
-    """Landlock does not cover these calls, and a child of an ordinary user's server keeps its uid: seccomp refuses them."""
+    """Landlock does not cover these calls, and a child of an ordinary user's server keeps its uid:
+    seccomp refuses them."""
     before, folder_before = metadata(canary), metadata(canary.parent)
     file, folder = str(canary), str(canary.parent)
     attempts = {
@@ -577,8 +578,8 @@ FORGE = ("import numpy as np\n"
     ("harness.npy_bytes = lambda array: real_npy(np.float64(1.0))\n", None, "shape"),
     ("harness.npy_bytes = lambda array: real_npy(np.ones((64, 64)))\n", None, "shape"),
     ("harness.encode_json = lambda obj, arrays=(): real_json(\n"
-     "    {**obj, 'slots': [{'problem': ['not', 'a', 'string'], 'got': {'x': 1}, 'key': None}]} if obj['type'] == 'case'\n"
-     "    else obj, arrays)\n",
+     "    {**obj, 'slots': [{'problem': ['not', 'a', 'string'], 'got': {'x': 1}, 'key': None}]}\n"
+     "    if obj['type'] == 'case' else obj, arrays)\n",
      NOT_NUMBERS + "could not be read as an array of numbers ({'x': 1} was raised converting it)", "structure"),
     ("harness.encode_json = lambda obj, arrays=(): real_json(\n"
      "    {'type': 'error', 'kind': 'syntax', 'line': [1], 'message': {'a': 1}} if obj['type'] == 'loaded' else obj,\n"
