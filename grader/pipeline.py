@@ -127,7 +127,7 @@ def submission_error(exercise: Exercise, run: JailResult, limits: Limits) -> str
         "timeout": f"Time limit: the submission ran for more than {limits.wall_seconds:g} s",
         "cpu": f"CPU time limit: the submission used more than {limits.cpu_seconds:g} s of CPU",
         "output": f"Too much output: the submission printed more than {limits.output_bytes // 1024} KiB",
-        "signal": f"The submission crashed (killed by {run.signal_name})",
+        "signal": f"The submission crashed: killed by {run.signal}",
         "exited": "The submission exited before answering every case (os._exit or a crash?)",
         "protocol": f"The submission's answers could not be read: {run.detail}",
     }.get(run.status)

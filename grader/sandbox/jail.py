@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from typing import Protocol
 from grader.sandbox.limits import Limits
 from grader.sandbox.process import Collected
 from grader.sandbox.protocol import ChannelReply, Job, ProtocolError, decode_reply
+
+log = logging.getLogger("grader.sandbox")
 
 
 @dataclass
@@ -26,7 +29,7 @@ class JailResult:
     reply: ChannelReply = field(default_factory=ChannelReply)
     stdout: str = ""
     stderr: str = ""
-    signal_name: str | None = None
+    signal: str | None = None  # how the child was killed, as signal_text() says it
     detail: str = ""
     layers: tuple[str, ...] = ()
 
@@ -55,6 +58,10 @@ def judge_run(job: Job, collected: Collected, wait_status: int, cpu_seconds: flo
     except ProtocolError as exc:
         result.status, result.detail = "protocol", str(exc)
         return result
+    except Exception as exc:  # a reply no check foresaw fails this submission, never the grader
+        log.exception("a reply the protocol checks let through could not be decoded")
+        result.status, result.detail = "protocol", f"the reply could not be decoded ({type(exc).__name__})"
+        return result
     killed_by = os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else None
     if collected.too_much_output:
         result.status = "output"
@@ -65,7 +72,22 @@ def judge_run(job: Job, collected: Collected, wait_status: int, cpu_seconds: flo
     elif killed_by in (signal.SIGXCPU, signal.SIGKILL) and cpu_seconds >= limits.cpu_seconds - 0.5:
         result.status = "cpu"
     elif killed_by is not None and not result.reply.complete:
-        result.status, result.signal_name = "signal", signal.Signals(killed_by).name
+        result.status, result.signal = "signal", signal_text(killed_by)
     elif not result.reply.complete:
         result.status = "exited"
     return result
+
+
+def signal_text(number: int) -> str:
+    """A signal by number and, when it has one, name: "signal 11 (SIGSEGV)", "signal 40 (SIGRTMIN+6)", "signal 32".
+
+    Never raises: a child may die of any number the kernel has, named by Python or not.
+    """
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        if signal.SIGRTMIN < number <= signal.SIGRTMAX:
+            name = f"SIGRTMIN+{number - signal.SIGRTMIN}"
+        else:
+            return f"signal {number}"
+    return f"signal {number} ({name})"

@@ -9,6 +9,7 @@ its bytes are viewed as float64, never unpickled.
 from __future__ import annotations
 
 import json
+import math
 import re
 import struct
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ def element_cap(expected: tuple[int, ...]) -> int:
     Room for a wrong shape that is a mistake worth naming (an outer product where a vector
     was due, say), none for an answer far larger than any mistake.
     """
-    size = int(np.prod(expected, dtype=np.int64))
+    size = math.prod(expected)
     return max(16 * size, size * size, MIN_ELEMENT_CAP)
 
 
@@ -197,8 +198,9 @@ def read_npy(blob: bytes, max_elements: int) -> np.ndarray:
     """A float64 array from untrusted ``.npy`` bytes, checked before anything is allocated.
 
     Only the exact version 1.0 header the harness writes is accepted (little-endian float64,
-    C order, at most MAX_DIMS dimensions), the declared size must equal the payload's, and the
-    array may hold at most ``max_elements`` (see ``element_cap``). The data is then viewed
+    C order, at most MAX_DIMS dimensions), the declared size must equal the payload's (sizes are
+    Python integers: a product of dimensions cannot overflow), and the array may hold at most
+    ``max_elements`` (see ``element_cap``). The data is then viewed
     with ``np.frombuffer`` as float64: no code path can unpickle anything.
     """
     if len(blob) < harness.NPY_PREFIX or not blob.startswith(harness.NPY_MAGIC):
@@ -211,7 +213,7 @@ def read_npy(blob: bytes, max_elements: int) -> np.ndarray:
     if len(shape) > MAX_DIMS:
         raise ProtocolError("an answer array has too many dimensions")
     start = harness.NPY_PREFIX + length
-    if 8 * int(np.prod(shape, dtype=np.int64)) != len(blob) - start or any(n > len(blob) for n in shape):
+    if 8 * math.prod(shape) != len(blob) - start or any(n > len(blob) for n in shape):
         raise ProtocolError("an answer array's size does not match its header")
     if (len(blob) - start) // 8 > max_elements:
         raise ProtocolError(f"an answer array of shape {shape} is far larger than the expected answer")

@@ -25,7 +25,8 @@ LAYERS = {
     "landlock-fs": "Landlock: Python read-only, its own directory read-write, nothing else (not the checkout)",
     "landlock-net": "Landlock: no TCP bind or connect",
     "landlock-scope": "Landlock: no signal and no abstract UNIX socket outside the sandbox",
-    "seccomp": "seccomp: no socket, fork, exec, ptrace, mount or signal to another process",
+    "seccomp": "seccomp: no socket, fork, exec, ptrace, mount, mount listing, file watch, change of a file's "
+               "mode, owner, times or attributes, or signal to another process",
     "rlimits": "CPU (soft = hard), address space, file size, open files, no process, no core",
 }
 

@@ -16,15 +16,30 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.runner import SLOT_UID_BASE, SLOTS, ForkServerRunner
 
 HONEST = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
-TEST_LIMITS = Limits(wall_seconds=3.0, cpu_seconds=2, output_bytes=256 * 1024)
+TEST_LIMITS = Limits(wall_seconds=10.0, cpu_seconds=1, output_bytes=256 * 1024)
+"""Room for the CPU limit to strike first on a busy machine: 1 s of CPU took 3.5 s of wall time with both cores
+taken by other work; the wall clock waits ten."""
 SERVER_MODULE = b"grader.sandbox.forkserver"
-SETTLE_SECONDS = 3.0
+SETTLE_SECONDS = 15.0
+
+
+# 65536**4 is 2**64, which int64 wraps to 0: an empty payload must not pass for that shape
+WRAPPING_SHAPE = (
+    "from grader.sandbox import harness\n"
+    "def forged(array):\n"
+    "    head = b\"{'descr': '<f8', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }\"\n"
+    "    head = head.ljust(65534) + b'\\n'\n"
+    "    return b'\\x93NUMPY\\x01\\x00' + len(head).to_bytes(2, 'little') + head\n"
+    "harness.npy_bytes = forged\n"
+    "def mse_grad(y_hat, y):\n    return y_hat\n"
+)
 
 
 def make_cheat(body: str) -> str:
     """A submission that answers right only if ``hacked()`` (defined by ``body``) got through a wall.
 
-    A score of 0 is then the grader's own proof, from the values it compares, that the wall held.
+    Wrong values on every case are then the grader's own proof, from the values it compares,
+    that the wall held. What ``hacked()`` raised, if anything, is printed as ``hacked: Type: message``.
     """
     return (
         "import os, sys\n" + body + "\n"
@@ -32,10 +47,44 @@ def make_cheat(body: str) -> str:
         "    right = 2 * (y_hat - y) / len(y)\n"
         "    try:\n"
         "        got_through = bool(hacked())\n"
-        "    except BaseException:\n"
+        "    except BaseException as exc:\n"
+        "        print(f'hacked: {type(exc).__name__}: {exc}', file=sys.stderr)\n"
         "        got_through = False\n"
         "    return right if got_through else right + 1.0\n"
     )
+
+
+def compile_attack(source: str) -> None:
+    """Fail the test, before any grading, when the attack itself is not valid Python: it would prove nothing."""
+    try:
+        compile(source, "<attack>", "exec")
+    except SyntaxError as exc:
+        pytest.fail(f"the attack does not compile, so its failure proves nothing: {exc}")
+
+
+CPU_LIMIT = f"CPU time limit: the submission used more than {TEST_LIMITS.cpu_seconds} s of CPU"
+WALL_LIMIT = f"Time limit: the submission ran for more than {TEST_LIMITS.wall_seconds:g} s"
+MEMORY_LIMIT = f"Memory limit: the submission tried to use more than {TEST_LIMITS.memory_bytes // 2**20} MiB"
+SEGFAULT = "The submission crashed: killed by signal 11 (SIGSEGV)"
+UNREADABLE = "The submission's answers could not be read: "
+NOT_NUMBERS = "The answers are not arrays of numbers: 'dy_hat' "
+
+
+def assert_failed(report: GradeReport, error: str, kind: str = "not_run") -> None:
+    """The submission scored 0 with exactly ``error`` as its message, and every hidden case failed as ``kind``."""
+    assert (report.score, report.passed, report.error) == (0.0, False, error)
+    assert {case.kind for case in report.cases} == {kind}, [(case.kind, case.message) for case in report.cases]
+
+
+def assert_held(report: GradeReport, raised: str | None = None) -> None:
+    """The attack ran to its end and answered every case with wrong values: the wall it tried held.
+
+    ``raised``: what a cheat's ``hacked()`` raised ("Type: message"); None when it returned without raising.
+    """
+    assert (report.score, report.passed, report.error) == (0.0, False, None)
+    assert {case.kind for case in report.cases} == {"values"}, [(case.kind, case.message) for case in report.cases]
+    printed = {line for line in report.output.splitlines() if line.startswith("hacked: ")}
+    assert printed == ({f"hacked: {raised}"} if raised else set()), printed
 
 
 @pytest.fixture
@@ -58,8 +107,9 @@ def runner() -> Iterator[ForkServerRunner]:
 
 @pytest.fixture
 def grade_hostile(runner: ForkServerRunner) -> Callable[..., GradeReport]:
-    """Grade a hostile source, then check the next honest submission still grades right."""
+    """Grade a hostile source (which must compile), then check the next honest submission still grades right."""
     def run(source: str, limits: Limits = TEST_LIMITS) -> GradeReport:
+        compile_attack(source)
         report = grade(source, "mse_grad", runner=runner, limits=limits)
         honest = grade(HONEST, "mse_grad", runner=runner, limits=TEST_LIMITS)
         assert honest.error is None and honest.score == 1.0, honest.error

@@ -14,6 +14,8 @@ import pytest
 from grader.report import GradeReport
 from grader.sandbox.runner import ForkServerRunner
 from grader.sandbox.limits import Limits
+from tests.sandbox.conftest import (CPU_LIMIT, MEMORY_LIMIT, NOT_NUMBERS, SEGFAULT, UNREADABLE, WALL_LIMIT,
+                                    WRAPPING_SHAPE, assert_failed, assert_held, compile_attack)
 
 Grade = Callable[..., GradeReport]
 Cheat = Callable[[str], str]
@@ -27,40 +29,39 @@ def landlock_fs(runner: ForkServerRunner) -> None:
         pytest.skip("the kernel has no Landlock (CONFIG_SECURITY_LANDLOCK, lsm=landlock)")
 
 
-def assert_failed(report: GradeReport, *error_words: str) -> None:
-    assert report.score == 0.0 and not report.passed
-    for word in error_words:
-        assert report.error is not None and word.lower() in report.error.lower(), report.error
-
-
 # Time, CPU and memory
+
+
+def test_an_attack_that_does_not_compile_fails_its_test_before_grading() -> None:
+    with pytest.raises(pytest.fail.Exception, match="the attack does not compile"):
+        compile_attack("def hacked(:\n    return True\n")
 
 
 def test_infinite_python_loop_is_stopped_by_the_cpu_limit(grade_hostile: Grade, limits: Limits) -> None:
     started = time.monotonic()
     report = grade_hostile("def mse_grad(y_hat, y):\n    while True:\n        pass\n")
-    assert_failed(report, "time limit")  # "CPU time limit", or the wall clock's on a busy machine
-    assert time.monotonic() - started < limits.wall_seconds + 2
+    assert_failed(report, CPU_LIMIT)
+    assert time.monotonic() - started < limits.wall_seconds + 5
 
 
 def test_infinite_loop_in_c_is_stopped(grade_hostile: Grade) -> None:
     report = grade_hostile("import numpy as np\ndef mse_grad(y_hat, y):\n"
                            "    a = np.ones((4000, 4000))\n    return (a @ a @ a)[0, : len(y)]\n")
-    assert_failed(report, "time limit")
+    assert_failed(report, CPU_LIMIT)
 
 
 def test_sleeping_forever_is_stopped_by_the_wall_clock(grade_hostile: Grade, limits: Limits) -> None:
     started = time.monotonic()
     report = grade_hostile("import time\ndef mse_grad(y_hat, y):\n    time.sleep(10**6)\n")
-    assert_failed(report, "Time limit")
-    assert time.monotonic() - started < limits.wall_seconds + 2
+    assert_failed(report, WALL_LIMIT)
+    assert time.monotonic() - started < limits.wall_seconds + 5
 
 
 def test_ignoring_sigterm_does_not_outlive_the_wall_clock(grade_hostile: Grade) -> None:
     source = ("import signal, time\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGXCPU):\n"
               "    signal.signal(s, signal.SIG_IGN)\n"
               "def mse_grad(y_hat, y):\n    time.sleep(10**6)\n")
-    assert_failed(grade_hostile(source), "Time limit")
+    assert_failed(grade_hostile(source), WALL_LIMIT)
 
 
 @pytest.mark.parametrize("bomb", [
@@ -70,11 +71,11 @@ def test_ignoring_sigterm_does_not_outlive_the_wall_clock(grade_hostile: Grade) 
 ], ids=["bytearray", "numpy", "growing-list"])
 def test_cant_use_more_than_the_memory_limit(grade_hostile: Grade, bomb: str) -> None:
     source = f"import numpy as np\ndef mse_grad(y_hat, y):\n    x = {bomb}\n    return y_hat\n"
-    assert_failed(grade_hostile(source), "Memory limit")
+    assert_failed(grade_hostile(source), MEMORY_LIMIT, "exception")
 
 
 def test_recursion_bomb_is_an_error(grade_hostile: Grade) -> None:
-    assert_failed(grade_hostile("def mse_grad(y_hat, y):\n    return mse_grad(y_hat, y)\n"), "RecursionError")
+    assert_failed(grade_hostile("def mse_grad(y_hat, y):\n    return mse_grad(y_hat, y)\n"), "Every case raised RecursionError: maximum recursion depth exceeded", "exception")
 
 
 def test_c_stack_overflow_is_a_crash(grade_hostile: Grade) -> None:
@@ -82,7 +83,7 @@ def test_c_stack_overflow_is_a_crash(grade_hostile: Grade) -> None:
     source = ("import pickle, sys\nsys.setrecursionlimit(10**8)\n"
               "def mse_grad(y_hat, y):\n    nested = []\n    for _ in range(10**6):\n        nested = [nested]\n"
               "    return pickle.dumps(nested)\n")
-    assert_failed(grade_hostile(source), "crashed")
+    assert_failed(grade_hostile(source), SEGFAULT)
 
 
 # Processes
@@ -102,13 +103,13 @@ def test_cant_fork_or_start_threads_or_processes(grade_hostile: Grade, cheat: Ch
             "        except BaseException:\n"
             "            pass\n"
             "    return made\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
 
 
 def test_fork_bomb_is_contained(grade_hostile: Grade) -> None:
     source = ("import os\nfor _ in range(1000):\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
               "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y) + 1\n")
-    assert_failed(grade_hostile(source))
+    assert_held(grade_hostile(source))
 
 
 def test_cant_run_programs(grade_hostile: Grade, cheat: Cheat, tmp_path: Path) -> None:
@@ -121,7 +122,7 @@ def test_cant_run_programs(grade_hostile: Grade, cheat: Cheat, tmp_path: Path) -
             "    except OSError:\n"
             "        pass\n"
             f"    os.execv('/usr/bin/touch', ['touch', '{marker}'])\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)), "PermissionError: [Errno 1] Operation not permitted")
     assert not marker.exists()
 
 
@@ -137,7 +138,7 @@ def test_daemon_does_not_outlive_grading(grade_hostile: Grade) -> None:
               "        pass\n"
               "    return 2 * (y_hat - y) / len(y)\n")
     report = grade_hostile(source)
-    assert report.passed  # the daemon's failure is not the student's; the autouse fixture checks nothing survived
+    assert report.passed and report.error is None  # the daemon's failure is not the student's; the autouse fixture checks nothing survived
 
 
 def test_cant_kill_the_grader_or_the_server(grade_hostile: Grade, runner: ForkServerRunner) -> None:
@@ -150,7 +151,7 @@ def test_cant_kill_the_grader_or_the_server(grade_hostile: Grade, runner: ForkSe
               "        except (OSError, ValueError):\n"
               "            pass\n"
               "def mse_grad(y_hat, y):\n    return y_hat\n")
-    assert_failed(grade_hostile(source))
+    assert_held(grade_hostile(source))
     assert runner._process.pid == server and runner._process.poll() is None
 
 
@@ -166,7 +167,7 @@ def test_cant_ptrace_or_read_the_memory_of_other_processes(grade_hostile: Grade,
             "                return len(mem.read(1)) > 0\n"
             "        except OSError:\n"
             "            pass\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
 
 
 @pytest.mark.skipif(platform.machine() != "x86_64", reason="uses x86_64 system call numbers")
@@ -180,7 +181,7 @@ def test_ctypes_calls_into_libc_are_refused(grade_hostile: Grade, cheat: Cheat) 
             "    sock = libc.syscall(41, 2, 1, 0)\n"  # socket(AF_INET, SOCK_STREAM)
             "    unshared = libc.syscall(272, 0x10000000)\n"  # unshare(CLONE_NEWUSER)
             "    return pid >= 0 or sock >= 0 or unshared == 0\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
 
 
 def test_cant_raise_its_own_limits(grade_hostile: Grade) -> None:
@@ -191,22 +192,22 @@ def test_cant_raise_its_own_limits(grade_hostile: Grade) -> None:
               "    except (OSError, ValueError):\n"
               "        pass\n"
               "def mse_grad(y_hat, y):\n    while True:\n        pass\n")
-    assert_failed(grade_hostile(source), "time limit")
+    assert_failed(grade_hostile(source), CPU_LIMIT)
 
 
 # Exits and exceptions
 
 
-@pytest.mark.parametrize(("statement", "words"), [
-    ("os._exit(0)", "exited before answering"),
-    ("sys.exit(0)", "SystemExit"),
-    ("raise KeyboardInterrupt", "KeyboardInterrupt"),
-    ("raise type('Escape', (BaseException,), {})()", "Escape"),
-    ("__import__('ctypes').string_at(0)", "SIGSEGV"),
+@pytest.mark.parametrize(("statement", "error", "kind"), [
+    ("os._exit(0)", "The submission exited before answering every case (os._exit or a crash?)", "not_run"),
+    ("sys.exit(0)", "Every case raised SystemExit: 0", "exception"),
+    ("raise KeyboardInterrupt", "Every case raised KeyboardInterrupt", "exception"),
+    ("raise type('Escape', (BaseException,), {})()", "Every case raised submission.Escape", "exception"),
+    ("__import__('ctypes').string_at(0)", SEGFAULT, "not_run"),
 ], ids=["os-exit", "sys-exit", "keyboard-interrupt", "baseexception-subclass", "segfault"])
-def test_exits_and_base_exceptions_are_errors(grade_hostile: Grade, statement: str, words: str) -> None:
+def test_exits_and_base_exceptions_are_errors(grade_hostile: Grade, statement: str, error: str, kind: str) -> None:
     source = f"import os, sys\ndef mse_grad(y_hat, y):\n    {statement}\n"
-    assert_failed(grade_hostile(source), words)
+    assert_failed(grade_hostile(source), error, kind)
 
 
 # Fake verdicts
@@ -220,7 +221,7 @@ def test_fake_verdicts_printed_are_ignored(grade_hostile: Grade, where: str) -> 
     source = (f"import sys\ndef mse_grad(y_hat, y):\n    print({FAKE!r} * 100, file={where})\n"
               "    return y_hat\n")
     report = grade_hostile(source)
-    assert_failed(report)
+    assert_held(report)
     assert report.output.count('"passed": true') >= 100
 
 
@@ -235,7 +236,7 @@ def test_fake_replies_written_to_every_descriptor_are_ignored(grade_hostile: Gra
               "        except OSError:\n"
               "            pass\n"
               "os._exit(0)\n")
-    assert_failed(grade_hostile(source))
+    assert_failed(grade_hostile(source), UNREADABLE + "the reply's cases are out of order")
 
 
 def test_forged_npy_header_is_rejected(grade_hostile: Grade) -> None:
@@ -247,25 +248,38 @@ def test_forged_npy_header_is_rejected(grade_hostile: Grade) -> None:
               "    return b'\\x93NUMPY\\x01\\x00' + len(head).to_bytes(2, 'little') + head + b'\\0' * 64\n"
               "harness.npy_bytes = forged\n"
               "def mse_grad(y_hat, y):\n    return y_hat\n")
-    assert_failed(grade_hostile(source), "could not be read")
+    assert_failed(grade_hostile(source), UNREADABLE + "an answer array's size does not match its header")
+
+
+def test_forged_npy_shape_wrapping_int64_is_rejected(grade_hostile: Grade) -> None:
+    assert_failed(grade_hostile(WRAPPING_SHAPE), UNREADABLE + "an answer array's size does not match its header")
 
 
 # Lying return values
 
 
-@pytest.mark.parametrize("answer", [
-    "type('Liar', (np.ndarray,), {'__eq__': lambda s, o: True, '__ne__': lambda s, o: False})(y.shape)",
-    "type('Liar', (), {'__array__': lambda s, *a, **k: (_ for _ in ()).throw(RuntimeError), '__eq__': lambda s, o: True})()",
-    "type('Liar', (), {'__float__': lambda s: float('nan'), '__eq__': lambda s, o: True, '__len__': lambda s: 10**9})()",
-    "np.full(y.shape, np.nan)",
-    "np.full(y.shape, np.inf)",
-    "np.zeros(10**8)",
-    "(lambda l: (l.append(l), l)[1])([])",
-    "np.array([type('Evil', (), {'__reduce__': lambda s: (print, ('pwned',))})()], dtype=object)",
+@pytest.mark.parametrize(("answer", "error", "kind"), [
+    ("type('Liar', (np.ndarray,), {'__eq__': lambda s, o: True, '__ne__': lambda s, o: False})(y.shape)",
+     None, "values"),
+    ("type('Liar', (), {'__array__': lambda s, *a, **k: (_ for _ in ()).throw(RuntimeError), '__eq__': lambda s, o: True})()",
+     NOT_NUMBERS + "could not be read as an array of numbers (RuntimeError was raised converting it)", "structure"),
+    ("type('Liar', (), {'__float__': lambda s: float('nan'), '__eq__': lambda s, o: True, '__len__': lambda s: 10**9})()",
+     NOT_NUMBERS + "is not an array of numbers (its dtype is object)", "structure"),
+    ("np.full(y.shape, np.nan)", None, "nonfinite"),
+    ("np.full(y.shape, np.inf)", None, "nonfinite"),
+    ("np.zeros(10**8)", NOT_NUMBERS + "could not be read as an array of numbers (MemoryError was raised converting it)",
+     "structure"),
+    ("(lambda l: (l.append(l), l)[1])([])",
+     NOT_NUMBERS + "could not be read as an array of numbers (ValueError was raised converting it)", "structure"),
+    ("np.array([type('Evil', (), {'__reduce__': lambda s: (print, ('pwned',))})()], dtype=object)",
+     NOT_NUMBERS + "is not an array of numbers (its dtype is object)", "structure"),
 ], ids=["ndarray-subclass-eq", "lying-array", "lying-float-len", "nan", "inf", "huge", "self-referencing", "pickled"])
-def test_lying_return_values_do_not_pass(grade_hostile: Grade, answer: str) -> None:
+def test_lying_return_values_do_not_pass(grade_hostile: Grade, answer: str, error: str | None, kind: str) -> None:
     source = f"import numpy as np\ndef mse_grad(y_hat, y):\n    return {answer}\n"
-    assert_failed(grade_hostile(source))
+    report = grade_hostile(source)
+    assert (report.score, report.passed, report.error) == (0.0, False, error)
+    assert {case.kind for case in report.cases} == {kind}
+    assert "pwned" not in report.output
 
 
 def test_monkeypatched_numpy_changes_nothing_outside(grade_hostile: Grade) -> None:
@@ -274,7 +288,8 @@ def test_monkeypatched_numpy_changes_nothing_outside(grade_hostile: Grade) -> No
               "np.isclose = lambda a, b, **k: np.ones(np.shape(b), dtype=bool)\n"
               "np.asarray = lambda value, dtype=None: np.ones(3)\n"
               "def mse_grad(y_hat, y):\n    return y_hat\n")
-    assert_failed(grade_hostile(source))
+    assert_failed(grade_hostile(source),
+                  NOT_NUMBERS + "could not be read as an array of numbers (TypeError was raised converting it)", "structure")
 
 
 # Hunting for expected values and secrets
@@ -291,7 +306,7 @@ def test_cant_find_expected_values_in_frames_or_objects(grade_hostile: Grade, ch
             "        frame = frame.f_back\n"
             "    return 'exercises' in sys.modules or any(\n"
             "        type(o).__name__ in ('Exercise', 'Case') for o in gc.get_objects())\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
 
 
 def test_cant_read_the_grader_environment(grade_hostile: Grade, cheat: Cheat, secret_env: str) -> None:
@@ -306,7 +321,7 @@ def test_cant_read_the_grader_environment(grade_hostile: Grade, cheat: Cheat, se
             "                return True\n"
             "        except OSError:\n"
             "            pass\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
 
 
 @pytest.mark.usefixtures("landlock_fs")
@@ -322,7 +337,7 @@ def test_cant_import_exercises_or_read_hidden_cases(grade_hostile: Grade, cheat:
             "            return len(open(path).read()) > 0\n"
             "        except OSError:\n"
             "            pass\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
 
 
 @pytest.mark.usefixtures("landlock_fs")
@@ -336,7 +351,7 @@ def test_cant_import_installed_packages_other_than_numpy(grade_hostile: Grade, c
             "            return True\n"
             "        except Exception:\n"
             "            pass\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
 
 
 @pytest.fixture
@@ -355,7 +370,7 @@ def database_file() -> Iterator[Path]:
 @pytest.mark.usefixtures("landlock_fs")
 def test_cant_read_the_database_file(grade_hostile: Grade, cheat: Cheat, database_file: Path) -> None:
     body = f"def hacked():\n    return open({str(database_file)!r}).read() == 'expected values'\n"
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)), f"PermissionError: [Errno 13] Permission denied: '{database_file}'")
 
 
 @pytest.mark.usefixtures("landlock_fs")
@@ -369,7 +384,7 @@ def test_cant_write_outside_its_own_directory(grade_hostile: Grade, cheat: Cheat
             "            return True\n"
             "        except OSError:\n"
             "            pass\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)))
     assert not escape.exists() and database_file.read_text() == "expected values"
     assert not Path("/tmp/gradegrad-escaped").exists() and not Path("/dev/shm/escaped").exists()
 
@@ -383,12 +398,12 @@ def test_cant_leave_a_file_for_a_later_submission(grade_hostile: Grade, cheat: C
               "    except OSError:\n"
               "        pass\n"
               "def mse_grad(y_hat, y):\n    return y_hat\n")
-    assert_failed(grade_hostile(writer))
+    assert_held(grade_hostile(writer))
     reader = ("import glob\n"
               "def hacked():\n"
               "    return any(glob.glob(p) for p in ('left-behind', '../*/left-behind', '../left-behind',\n"
               "                                          '/tmp/left-behind', '/var/tmp/left-behind'))\n")
-    assert_failed(grade_hostile(cheat(reader)))
+    assert_held(grade_hostile(cheat(reader)))
     assert not Path("/tmp/left-behind").exists() and not Path("/var/tmp/left-behind").exists()
     assert not (Path(runner._root) / "left-behind").exists()
 
@@ -399,7 +414,7 @@ def test_huge_files_are_cut_and_removed(grade_hostile: Grade, runner: ForkServer
               "        for _ in range(200):\n"
               "            f.write(bytes(10**6))\n"
               "    return y_hat\n")
-    assert_failed(grade_hostile(source), "File too large")
+    assert_failed(grade_hostile(source), "Every case raised OSError: [Errno 27] File too large", "exception")
     assert [p.name for p in Path(runner._root).glob("*/huge")] == []
 
 
@@ -411,7 +426,7 @@ def test_cant_fill_the_disk_with_many_files(grade_hostile: Grade, runner: ForkSe
               "        with open(f'part-{i}', 'wb') as f:\n"
               "            f.write(bytes(2 * 10**6))\n"
               "    return y_hat\n")
-    assert_failed(grade_hostile(source), "No space left on device")
+    assert_failed(grade_hostile(source), "Every case raised OSError: [Errno 28] No space left on device", "exception")
 
 
 # Network
@@ -423,7 +438,7 @@ def test_cant_connect_to_local_services(grade_hostile: Grade, cheat: Cheat, port
             "def hacked():\n"
             f"    socket.create_connection(('127.0.0.1', {port}), timeout=1).close()\n"
             "    return True\n")
-    assert_failed(grade_hostile(cheat(body)))
+    assert_held(grade_hostile(cheat(body)), "PermissionError: [Errno 1] Operation not permitted")
 
 
 def test_cant_connect_to_the_web_server(grade_hostile: Grade, cheat: Cheat) -> None:
@@ -441,7 +456,7 @@ def test_cant_connect_to_the_web_server(grade_hostile: Grade, cheat: Cheat) -> N
                 "            return True\n"
                 "        except OSError:\n"
                 "            pass\n")
-        assert_failed(grade_hostile(cheat(body)))
+        assert_held(grade_hostile(cheat(body)))
         with pytest.raises(BlockingIOError):
             server.accept()
 
@@ -453,5 +468,128 @@ def test_200_megabytes_of_output_are_cut(grade_hostile: Grade, limits: Limits) -
     source = ("import sys\ndef mse_grad(y_hat, y):\n"
               "    for _ in range(200):\n        sys.stdout.write('x' * 10**6)\n    return y_hat\n")
     report = grade_hostile(source)
-    assert_failed(report, "Too much output")
+    assert_failed(report, f"Too much output: the submission printed more than {limits.output_bytes // 1024} KiB")
     assert len(report.output) <= 2 * limits.kept_output_bytes
+
+
+# Files' metadata, watches and the host's mounts
+
+
+@pytest.fixture
+def seccomp(runner: ForkServerRunner) -> None:
+    if "seccomp" not in runner.layers:
+        pytest.skip("no seccomp filter support (CONFIG_SECCOMP_FILTER or libseccomp missing)")
+
+
+@pytest.fixture
+def canary() -> Iterator[Path]:
+    """A 0600 file of the grader's, with an extended attribute and old times, in a folder it may not reach into."""
+    folder = Path("/var/tmp") / f"gradegrad-canary-{os.getpid()}"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    canary = folder / "canary"
+    canary.write_text("the grader's")
+    canary.chmod(0o600)
+    os.setxattr(canary, "user.gradegrad", b"canary")
+    os.utime(canary, ns=(1_600_000_000 * 10**9, 1_600_000_000 * 10**9))
+    yield canary
+    canary.unlink()
+    folder.rmdir()
+
+
+def metadata(path: Path) -> tuple[object, ...]:
+    facts = path.stat()
+    return facts.st_mode, facts.st_uid, facts.st_gid, facts.st_atime_ns, facts.st_mtime_ns, sorted(
+        (name, os.getxattr(path, name)) for name in os.listxattr(path))
+
+
+def observed(report: GradeReport) -> dict[str, str]:
+    """What an attack printed as ``observed NAME: OUTCOME`` lines (it prints them once, while loading)."""
+    lines = [line.split(" ", 1)[1] for line in report.output.splitlines() if line.startswith("observed ")]
+    return dict(line.split(": ", 1) for line in lines)
+
+
+TRY = ("import errno, os\n"
+       "def attempt(name, call):\n"
+       "    try:\n"
+       "        outcome = f'returned {call()}'\n"
+       "    except OSError as exc:\n"
+       "        outcome = errno.errorcode[exc.errno]\n"
+       "    print(f'observed {name}: {outcome}', flush=True)\n")
+
+
+@pytest.mark.usefixtures("seccomp")
+def test_cant_change_the_metadata_of_a_file_outside(grade_hostile: Grade, canary: Path) -> None:
+    """Landlock does not cover these calls, and a child of an ordinary user's server keeps its uid:
+    seccomp refuses them."""
+    before, folder_before = metadata(canary), metadata(canary.parent)
+    file, folder = str(canary), str(canary.parent)
+    attempts = {
+        "chmod": f"os.chmod({file!r}, 0o666)",
+        "chmod-folder": f"os.chmod({folder!r}, 0o777)",
+        "chmod-nothing": f"os.chmod({file!r}, 0)",
+        "fchmodat-nofollow": f"os.chmod({file!r}, 0o666, follow_symlinks=False)",
+        "fchmod": f"os.fchmod(os.open({file!r}, os.O_PATH), 0o666)",
+        "chown": f"os.chown({file!r}, os.getuid(), os.getgid())",
+        "lchown": f"os.lchown({file!r}, -1, -1)",
+        "utime": f"os.utime({file!r}, (0, 0))",
+        "utime-now": f"os.utime({file!r})",
+        "setxattr": f"os.setxattr({file!r}, 'user.evil', b'1')",
+        "lsetxattr": f"os.setxattr({file!r}, 'user.evil', b'1', follow_symlinks=False)",
+        "removexattr": f"os.removexattr({file!r}, 'user.gradegrad')",
+        "chmod-own": "os.chmod('.', 0o777)",
+    }
+    source = TRY + "".join(f"attempt({name!r}, lambda: {call})\n" for name, call in attempts.items())
+    source += "def mse_grad(y_hat, y):\n    return y_hat\n"
+    report = grade_hostile(source)
+    assert_held(report)
+    assert observed(report) == dict.fromkeys(attempts, "EPERM")
+    assert metadata(canary) == before and metadata(canary.parent) == folder_before
+
+
+@pytest.mark.usefixtures("seccomp")
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="uses x86_64 system call numbers")
+def test_cant_watch_files_or_list_the_host_mounts(grade_hostile: Grade) -> None:
+    calls = {
+        "inotify_init": "253", "inotify_init1": "294, 0", "inotify_add_watch": "254, 0, b'/tmp', 0xfff",
+        "fanotify_init": "300, 0, 0", "fanotify_mark": "301, 0, 1, 0x3b, -100, b'/tmp'",
+        "statmount": "457, 0, 0, 0, 0", "listmount": "458, 0, 0, 0, 0", "open_tree_attr": "467, -100, b'/', 0, 0, 0",
+        "ioctl-setflags": "16, 0, 0x40086602, 0",
+    }
+    source = TRY + "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+    source += ("def syscall(*args):\n"
+               "    if libc.syscall(*args) == -1:\n"
+               "        raise OSError(ctypes.get_errno(), 'refused')\n"
+               "    return 'a descriptor or 0'\n")
+    source += "".join(f"attempt({name!r}, lambda: syscall({args}))\n" for name, args in calls.items())
+    source += "def mse_grad(y_hat, y):\n    return y_hat\n"
+    report = grade_hostile(source)
+    assert_held(report)
+    assert observed(report) == dict.fromkeys(calls, "EPERM")
+
+
+FORGE = ("import numpy as np\n"
+         "from grader.sandbox import harness\n"
+         "real_json, real_npy = harness.encode_json, harness.npy_bytes\n")
+
+
+@pytest.mark.parametrize(("forgery", "error", "kind"), [
+    ("harness.npy_bytes = lambda array: real_npy(np.zeros((0, 7)))\n", None, "shape"),
+    ("harness.npy_bytes = lambda array: real_npy(np.float64(1.0))\n", None, "shape"),
+    ("harness.npy_bytes = lambda array: real_npy(np.ones((64, 64)))\n", None, "shape"),
+    ("harness.encode_json = lambda obj, arrays=(): real_json(\n"
+     "    {**obj, 'slots': [{'problem': ['not', 'a', 'string'], 'got': {'x': 1}, 'key': None}]}\n"
+     "    if obj['type'] == 'case' else obj, arrays)\n",
+     NOT_NUMBERS + "could not be read as an array of numbers ({'x': 1} was raised converting it)", "structure"),
+    ("harness.encode_json = lambda obj, arrays=(): real_json(\n"
+     "    {'type': 'error', 'kind': 'syntax', 'line': [1], 'message': {'a': 1}} if obj['type'] == 'loaded' else obj,\n"
+     "    arrays)\n",
+     "SyntaxError: {'a': 1} (line [1], column None)", "not_run"),
+], ids=["empty-2d", "scalar", "outer-product-shape", "forged-problem", "forged-load-error"])
+def test_forged_but_readable_answers_are_judged(grade_hostile: Grade, forgery: str, error: str | None,
+                                                kind: str) -> None:
+    """What passes the protocol checks, however odd, is judged as the submission's answer and fails."""
+    source = FORGE + forgery + "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
+    report = grade_hostile(source)
+    assert (report.score, report.passed, report.error) == (0.0, False, error)
+    assert {case.kind for case in report.cases} == {kind}, [(case.kind, case.message) for case in report.cases]
