@@ -10,16 +10,20 @@ from typing import Any
 
 from flask import Flask
 
+from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
+
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Configure in layers (defaults, then GRADEGRAD_* variables, then ``test_config``) and wire it up."""
     # GRADEGRAD_INSTANCE_PATH: where the embedded databases and the generated secret key live.
     app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("GRADEGRAD_INSTANCE_PATH"))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_folder(Path(app.instance_path))
     app.config.from_mapping(default_config(Path(app.instance_path)))
     app.config.from_prefixed_env("GRADEGRAD")
     if test_config:
         app.config.from_mapping(test_config)
+    for url in (app.config["DATABASE_URL"], app.config["BROKER_URL"]):
+        prepare_sqlite_file(url)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     if app.config["MAX_CONTENT_LENGTH"] is None:
@@ -71,7 +75,7 @@ def instance_secret(instance: Path) -> str:
     """A secret key kept in the instance folder, so sessions survive restarts without configuration."""
     path = instance / "secret_key"
     if not path.exists():
-        path.touch(mode=0o600)
+        create_private_file(path)
         path.write_text(secrets.token_hex(32))
     return path.read_text().strip()
 
