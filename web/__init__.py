@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
 
+from grader.display import visible
 from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
+from web.strict_json import StrictJSONProvider
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,6 +27,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     for url in (app.config["DATABASE_URL"], app.config["BROKER_URL"]):
         prepare_sqlite_file(url)
+    app.json = StrictJSONProvider(app)
+    app.jinja_env.finalize = shown_on_page
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     if app.config["MAX_CONTENT_LENGTH"] is None:
@@ -78,6 +83,12 @@ def instance_secret(instance: Path) -> str:
         create_private_file(path)
         path.write_text(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def shown_on_page(value: Any) -> Any:
+    """Every ``{{ value }}`` of a page: text shows its control and invisible characters (a U+202E in a
+    student's output or file name must not reverse what follows); Markup the app built passes as it is."""
+    return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def register_blueprints(app: Flask) -> None:
