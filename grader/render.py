@@ -25,12 +25,17 @@ def plain(value: Any, style: str = "") -> Text:
 
 
 def render_report(report: dict[str, Any], console: Console) -> None:
-    """Show a ``gradegrad grade --json`` object (a dict, so a remote result renders the same)."""
+    """Show a ``gradegrad grade --json`` object (a dict, so a remote result renders the same).
+
+    A case whose verdict the instructor hides has ``passed`` null and counts as not shown.
+    """
     cases = report.get("cases", [])
-    passed = sum(case["passed"] for case in cases)
+    passed = sum(case["passed"] is True for case in cases)
+    shown = sum(case["passed"] is not None for case in cases)
     verdict = Text("PASSED", style="bold green") if report["passed"] else Text("NOT YET", style="bold red")
+    counted = f"{passed}/{len(cases)} hidden cases" if shown == len(cases) else f"{len(cases)} hidden cases"
     console.print(Text.assemble(plain(report["exercise"]), ": ", verdict,
-                                f"  score {report['score']:.0%} ({passed}/{len(cases)} hidden cases)"))
+                                f"  score {report['score']:.0%} ({counted})"))
     if report.get("error"):
         console.print(Panel(plain(report["error"]), title="Error", border_style="red"))
     table = Table(show_header=True, header_style="bold", expand=False)
@@ -38,7 +43,7 @@ def render_report(report: dict[str, Any], console: Console) -> None:
     table.add_column("hidden case")
     table.add_column("verdict", overflow="fold")
     for case in cases:
-        mark = Text("✓", style="green") if case["passed"] else Text("✗", style="red")
+        mark = {True: Text("✓", style="green"), False: Text("✗", style="red")}.get(case["passed"], Text("–"))
         table.add_row(mark, plain(case["name"]), plain(case["message"]))
     if cases:
         console.print(table)

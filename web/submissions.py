@@ -196,7 +196,12 @@ def effective_score(submission: Submission) -> float | None:
 
 
 def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
-    """The API's view of a submission: the grade --json fields once graded, plus id and status."""
+    """The API's view of a submission: the grade --json fields once graded, plus id and status.
+
+    What a student may see of the hidden cases is decided here, for every page and route:
+    with the exercise's hidden verdicts off a student sees neither the verdict of each hidden
+    case nor the hints those verdicts gave (a public sample's hint stays).
+    """
     data: dict[str, Any] = {
         "id": submission.id, "exercise": submission.exercise.name, "status": submission.status,
         "filename": submission.filename, "seed": submission.seed,
@@ -205,18 +210,25 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     if submission.status not in ("graded", "error"):
         return data
     report = submission.report or {}
+    samples = report.get("samples") or []
+    verdicts_shown = submission.exercise.show_hidden_results or viewer.is_instructor
+    if verdicts_shown:
+        hints = report.get("hints") or []
+    else:
+        hints = list(dict.fromkeys(sample["hint"] for sample in samples if sample.get("hint")))
     data.update(score=submission.score, passed=bool(submission.passed), error=submission.error,
-                effective_score=effective_score(submission), hints=report.get("hints") or [],
-                samples=report.get("samples") or [], output=report.get("output") or "",
-                cases=[case_dict(case, submission, viewer) for case in submission.cases])
+                effective_score=effective_score(submission), hints=hints, samples=samples,
+                output=report.get("output") or "",
+                cases=[case_dict(case, verdicts_shown) for case in submission.cases])
     return data
 
 
-def case_dict(case: CaseResult, submission: Submission, viewer: User) -> dict[str, Any]:
-    if submission.exercise.show_hidden_results or viewer.is_instructor:
+def case_dict(case: CaseResult, verdict_shown: bool) -> dict[str, Any]:
+    """One hidden case; with its verdict hidden, only its name (``passed`` null, ``kind`` "hidden")."""
+    if verdict_shown:
         return {"name": case.name, "passed": case.passed, "message": case.message, "kind": case.kind,
                 "hint": case.hint, "traceback": case.traceback}
-    return {"name": case.name, "passed": case.passed, "message": "Hidden by the instructor",
+    return {"name": case.name, "passed": None, "message": "Hidden by the instructor",
             "kind": "hidden", "hint": None, "traceback": None}
 
 

@@ -14,6 +14,7 @@ from grader.render import render_report
 from grader.strict_json import strict_dumps, strict_value
 
 GRADEGRAD = [str(Path(sys.executable).parent / "gradegrad")]
+RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 NAN_ANSWER = "import numpy as np\ndef mse_grad(y_hat, y):\n    return np.full(len(y), np.nan)\n"
 NUL_RAISER = "def mse_grad(y_hat, y):\n    raise ValueError('a\\x00b')\n"
 # Clears the screen, then prints a verdict of its own, in escapes and in Rich markup.
@@ -89,3 +90,11 @@ def test_gradegrad_grade_prints_no_escape_the_student_wrote(tmp_path):
     text = gradegrad("grade", "mse_grad", path)
     assert "\x1b" not in text and "\u202e" not in text and "\r" not in text
     assert "\u241b[1;32mPASSED" in text and "[bold green]PASSED[/]" in text
+
+
+def test_a_hidden_verdict_renders_as_neither_passed_nor_failed():
+    report = grade(RIGHT, "mse_grad").to_dict()
+    for case in report["cases"]:
+        case.update(passed=None, message="Hidden by the instructor", kind="hidden")
+    text = rendered(report)
+    assert "✓" not in text and "✗" not in text and f"({len(report['cases'])} hidden cases)" in text
