@@ -199,6 +199,7 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     """The API's view of a submission: the grade --json fields once graded, plus id and status.
 
     What a student may see of the hidden cases is decided here, for every page and route:
+    the output printed in the graded run (``hidden_output``) goes to instructors only, and
     with the exercise's hidden verdicts off a student sees neither the verdict of each hidden
     case nor the hints those verdicts gave (a public sample's hint stays).
     """
@@ -220,6 +221,8 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
                 effective_score=effective_score(submission), hints=hints, samples=samples,
                 output=report.get("output") or "",
                 cases=[case_dict(case, verdicts_shown) for case in submission.cases])
+    if viewer.is_instructor:
+        data["hidden_output"] = report.get("hidden_output") or ""
     return data
 
 

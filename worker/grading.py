@@ -84,7 +84,7 @@ def record_report(session: Session | Connection, submission_id: int, report: dic
              "traceback": c.get("traceback")}
             for i, c in enumerate(report["cases"])])
     finish(session, submission_id, "graded", report["score"], report["passed"], report["error"],
-           {key: report.get(key) for key in ("hints", "samples", "output")})
+           {key: report.get(key) for key in ("hints", "samples", "output", "hidden_output")})
 
 
 def record_failure(session: Session | Connection, submission_id: int, message: str) -> None:
