@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from exercises import EXERCISES, Exercise
+from grader.strict_json import strict_value
 from grader.submission import SubmissionError, read_submission
 from web.models import CaseResult, CourseExercise, Submission, User, utcnow
 from worker.queue import LIVE, new_task_id, send_grading
@@ -135,8 +136,10 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
         source = read_submission(filename, data, published.name)
     except SubmissionError as exc:
         raise Refused(400, f"Cannot grade {filename}: {exc}") from None
-    submission = Submission(user_id=user.id, exercise_id=published.id, filename=filename[:255], source=source,
-                            seed=secrets.randbelow(2**31), status="queued", queue=LIVE, task_id=new_task_id())
+    # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD.
+    submission = Submission(user_id=user.id, exercise_id=published.id, filename=strict_value(filename)[:255],
+                            source=source, seed=secrets.randbelow(2**31), status="queued", queue=LIVE,
+                            task_id=new_task_id())
     session.add(submission)
     session.flush()
     return submission

@@ -80,3 +80,13 @@ def test_a_row_stored_before_reports_were_strict_is_served_as_strict_json(app, c
     session.commit()
     body = strict_loads(client.get(f"/api/v1/submissions/{submission.id}", headers=token_for(user)).text)
     assert body["samples"][0]["got"] == {"dy_hat": ["NaN", "Infinity"]}
+
+
+def test_a_nul_in_the_file_name_is_stored_as_a_replacement_character(client, session, make_user, token_for):
+    user = make_user()
+    body = json.dumps({"exercise": "mse_grad", "filename": "mine\x00.py",
+                       "source": "def mse_grad(y_hat, y):\n    return y_hat\n"})  # the escape \u0000, as sent
+    answer = client.post("/api/v1/submissions", headers=token_for(user), data=body, content_type="application/json")
+    assert answer.status_code == 202, answer.text
+    assert answer.json["filename"] == "mine\ufffd.py"
+    assert session.get(Submission, answer.json["id"]).filename == "mine\ufffd.py"
