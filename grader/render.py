@@ -58,7 +58,8 @@ def render_report(report: dict[str, Any], console: Console) -> None:
                             border_style="cyan"))
     output_panel(console, report.get("output"), "Your output (truncated)")
     if report.get("hidden_output") != report.get("output"):
-        output_panel(console, report.get("hidden_output"), "Output of the graded run, hidden cases included (truncated)")
+        output_panel(console, report.get("hidden_output"),
+                     "Output of the graded run, hidden cases included (truncated)")
 
 
 def output_panel(console: Console, output: str | None, title: str) -> None:
