@@ -16,11 +16,14 @@ PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
 
 
 def make_private_folder(folder: Path) -> None:
-    """Create ``folder`` if needed and leave it and every file in it to their owner alone."""
+    """Create ``folder`` if needed and leave it and every file in it to their owner alone.
+
+    Paths this process does not own (a folder an administrator prepared for another user) are
+    left as they are: only their owner may change their mode.
+    """
     folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-    folder.chmod(PRIVATE_FOLDER)
-    for path in folder.rglob("*"):
-        if not path.is_symlink():
+    for path in [folder, *folder.rglob("*")]:
+        if not path.is_symlink() and path.stat().st_uid == os.geteuid():
             path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
 
 
