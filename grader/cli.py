@@ -77,6 +77,7 @@ def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt:
     from grader.pipeline import error_report, grade
     from grader.render import render_report
     from grader.sandbox import SandboxUnavailable
+    from grader.strict_json import strict_dumps
     from grader.submission import SubmissionError, read_submission
 
     try:
@@ -94,7 +95,7 @@ def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt:
         render_report(report.to_dict(), Console())
         return
     data = report.to_dict() if fmt == "json" else gradescope_results(report)
-    text = json.dumps(data, indent=None if fmt == "json" else 2)
+    text = strict_dumps(data, indent=None if fmt == "json" else 2)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
     else:

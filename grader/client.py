@@ -15,7 +15,9 @@ import requests
 from rich.console import Console
 from rich.table import Table
 
-from grader.render import render_report
+from grader.display import visible
+from grader.render import plain, render_report
+from grader.strict_json import strict_dumps
 
 DONE = ("graded", "error")
 
@@ -144,13 +146,13 @@ def history(as_json: bool) -> None:
     """List your own submissions, newest first."""
     rows = call("GET", "/submissions")
     if as_json:
-        click.echo(json.dumps(rows))
+        click.echo(strict_dumps(rows))
         return
     table = Table("id", "exercise", "submitted (UTC)", "status", "score", "passed")
     for row in rows:
         score = f"{row['score']:.0%}" if row.get("score") is not None else "–"
-        table.add_row(str(row["id"]), row["exercise"], row["created_at"][:19].replace("T", " "), row["status"],
-                      score, {True: "yes", False: "no"}.get(row.get("passed"), "–"))
+        table.add_row(str(row["id"]), plain(row["exercise"]), plain(row["created_at"][:19].replace("T", " ")),
+                      plain(row["status"]), score, {True: "yes", False: "no"}.get(row.get("passed"), "–"))
     Console().print(table)
 
 
@@ -171,9 +173,9 @@ def wait_for(submission_id: int, config: dict[str, str], timeout: float) -> dict
 
 def show(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(result))
+        click.echo(strict_dumps(result))
     elif result["status"] in DONE:
         render_report(result, Console())
-        click.echo(f"Submission {result['id']} · {result['status']}")
+        click.echo(visible(f"Submission {result['id']} · {result['status']}"))
     else:
-        click.echo(f"Submission {result['id']} ({result['exercise']}): {result['status']}")
+        click.echo(visible(f"Submission {result['id']} ({result['exercise']}): {result['status']}"))

@@ -32,15 +32,16 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
     submission: that is the grader's fault, never a result the student is charged for.
 
     The score is the fraction of hidden cases passed. The public sample cases run too and
-    are reported apart, with their values, since those are public.
+    are reported apart, with their values, since those are public. ``hidden_output`` is what
+    the code printed in the graded run, hidden cases included, for instructors only;
+    ``output``, which the student sees, is what it prints on the public samples alone.
     """
     exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     limits = limits or DEFAULT_LIMITS
+    runner = runner or default_runner()
     hidden = exercise.hidden_cases(seed)
     samples = list(exercise.public_cases)
-    job = Job(source, exercise.name, exercise.params,
-              [JobCase(c.name, c.inputs, exercise.slots(c)) for c in samples + hidden])
-    run = (runner or default_runner()).run(job, limits)
+    run = run_cases(runner, source, exercise, samples + hidden, limits)
     runs = {case.name: case for case in run.reply.cases}
     error = submission_error(exercise, run, limits)
     tol = tolerance_for(exercise.name)
@@ -53,10 +54,12 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
     passed_count = sum(report.passed for report in case_reports)
     score = passed_count / len(case_reports) if case_reports else 0.0
     hints = list(dict.fromkeys(r.hint for r in case_reports + sample_reports if r.hint))
+    printed = run.stdout + run.stderr
     return GradeReport(
         exercise=exercise.name, score=score, passed=error is None and passed_count == len(case_reports),
-        cases=case_reports, error=error, hints=hints,
-        samples=sample_reports, output=(run.stdout + run.stderr), seed=seed,
+        cases=case_reports, error=error, hints=hints, samples=sample_reports,
+        output=public_output(runner, source, exercise, samples, limits) if printed else "",
+        hidden_output=printed, seed=seed,
     )
 
 
@@ -77,6 +80,23 @@ def answered_cases(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRu
         answered.append(Answered(case, run.answers, references, comparisons))
         answered_reports.append(report)
     return answered, answered_reports
+
+
+def run_cases(runner: Runner, source: str, exercise: Exercise, cases: list[Case], limits: Limits) -> JailResult:
+    job = Job(source, exercise.name, exercise.params, [JobCase(c.name, c.inputs, exercise.slots(c)) for c in cases])
+    return runner.run(job, limits)
+
+
+def public_output(runner: Runner, source: str, exercise: Exercise, samples: list[Case], limits: Limits) -> str:
+    """What the code prints when it runs on the public samples alone: the output a student may see.
+
+    A run of the samples only, made only when the graded run printed something. The graded
+    run's own output cannot be cut into a public and a hidden part: its process holds every
+    hidden input from the start, so code that looks for them (in the harness's frames, say)
+    finds them while a sample runs. This run holds the samples' inputs and nothing else.
+    """
+    run = run_cases(runner, source, exercise, samples, limits)
+    return run.stdout + run.stderr
 
 
 def error_report(exercise: Exercise, seed: int, error: str) -> GradeReport:

@@ -44,8 +44,9 @@ class GradeReport:
     error: str | None = None
     hints: list[str] = field(default_factory=list)
     samples: list[SampleReport] = field(default_factory=list)
-    output: str = ""
+    output: str = ""  # printed on the public samples alone: the student may see it
     seed: int = 0
+    hidden_output: str = ""  # printed in the graded run, hidden cases included: instructors and local runs only
 
     def to_dict(self) -> dict[str, Any]:
         """The ``gradegrad grade --json`` object of the contract (and a few added fields).

@@ -9,17 +9,26 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from markupsafe import Markup
+
+from grader.display import visible
+from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
+from web.strict_json import StrictJSONProvider
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Configure in layers (defaults, then GRADEGRAD_* variables, then ``test_config``) and wire it up."""
     # GRADEGRAD_INSTANCE_PATH: where the embedded databases and the generated secret key live.
     app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("GRADEGRAD_INSTANCE_PATH"))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private_folder(Path(app.instance_path))
     app.config.from_mapping(default_config(Path(app.instance_path)))
     app.config.from_prefixed_env("GRADEGRAD")
     if test_config:
         app.config.from_mapping(test_config)
+    for url in (app.config["DATABASE_URL"], app.config["BROKER_URL"]):
+        prepare_sqlite_file(url)
+    app.json = StrictJSONProvider(app)
+    app.jinja_env.finalize = shown_on_page
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     if app.config["MAX_CONTENT_LENGTH"] is None:
@@ -71,9 +80,15 @@ def instance_secret(instance: Path) -> str:
     """A secret key kept in the instance folder, so sessions survive restarts without configuration."""
     path = instance / "secret_key"
     if not path.exists():
-        path.touch(mode=0o600)
+        create_private_file(path)
         path.write_text(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def shown_on_page(value: Any) -> Any:
+    """Every ``{{ value }}`` of a page: text shows its control and invisible characters (a U+202E in a
+    student's output or file name must not reverse what follows); Markup the app built passes as it is."""
+    return visible(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def register_blueprints(app: Flask) -> None:

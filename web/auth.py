@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from web.models import ROLES, ApiToken, User, utcnow
+from web.spreadsheet import FORMULA_STARTS, formula_like
 
 hasher = PasswordHasher()
 login_manager = LoginManager()
@@ -48,6 +49,9 @@ def create_user(session: Session, username: str, role: str, password: str | None
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not username or len(username) > 80 or username.strip() != username:
         raise ValueError("a username is 1 to 80 characters with no surrounding spaces")
+    if formula_like(username):
+        raise ValueError(f"a username may not start with {', '.join(FORMULA_STARTS[:4])} "
+                         f"(a spreadsheet opening the gradebook would run it as a formula): {username!r}")
     if session.scalar(select(User).where(User.username == username)):
         raise ValueError(f"user '{username}' already exists")
     password = password or secrets.token_urlsafe(9)

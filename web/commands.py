@@ -81,6 +81,8 @@ def import_roster(path: Path) -> None:
 @click.option("--concurrency", default=2, type=int, show_default=True, help="Grading processes for live submissions.")
 def serve(host: str, port: int, web_workers: int, concurrency: int) -> None:
     """Run the web server (gunicorn) with a live worker, a regrade worker and the sweep, together."""
+    from web.instance import keep_new_files_private
     from web.serve import run_all
 
+    keep_new_files_private()
     run_all(host, port, web_workers, concurrency)

@@ -13,17 +13,22 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from grader.strict_json import strict_dumps
+
 
 IDLE_BEFORE_PING_SECONDS = 2.0
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout, since web and worker share the file."""
+    """An engine for ``url``; SQLite gets WAL and a busy timeout, since web and worker share the file.
+
+    JSON columns are written as strict JSON (no bare NaN, which PostgreSQL refuses and SQLite would keep).
+    """
     if not url.startswith("sqlite"):
-        engine = create_engine(url)
+        engine = create_engine(url, json_serializer=strict_dumps)
         ping_after_idle(engine, IDLE_BEFORE_PING_SECONDS)
         return engine
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=strict_dumps)
 
     @event.listens_for(engine, "connect")
     def sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -80,7 +80,9 @@ def openapi_document() -> dict[str, Any]:
                     "name": {"type": "string"}, "title": {"type": "string"}, "signature": {"type": "string"},
                     "opens_at": {"type": ["string", "null"]}, "due_at": {"type": ["string", "null"]}}},
                 "Case": {"type": "object", "required": ["name", "passed", "message"], "properties": {
-                    "name": {"type": "string"}, "passed": {"type": "boolean"}, "message": {"type": "string"},
+                    "name": {"type": "string"}, "message": {"type": "string"},
+                    "passed": {"type": ["boolean", "null"],
+                               "description": "null (kind 'hidden') where the instructor hides hidden verdicts"},
                     "kind": {"type": "string"}, "hint": {"type": ["string", "null"]}}},
                 "Submission": {"type": "object", "required": ["id", "exercise", "status"], "properties": {
                     "id": {"type": "integer"}, "exercise": {"type": "string"},
@@ -90,6 +92,9 @@ def openapi_document() -> dict[str, Any]:
                     "passed": {"type": "boolean"}, "error": {"type": ["string", "null"]},
                     "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
                     "hints": {"type": "array", "items": {"type": "string"}},
+                    "output": {"type": "string", "description": "What the code printed on the public samples alone"},
+                    "hidden_output": {"type": "string", "description": "Instructors only: what the code printed "
+                                                                       "in the graded run, hidden cases included"},
                     "days_late": {"type": "integer"}, "seed": {"type": "integer"}}},
             },
         },

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from web.models import CaseResult, CourseExercise, Submission, User
+from web.spreadsheet import csv_text
 from web.submissions import effective_score, publish_catalogue
 
 
@@ -80,13 +79,11 @@ def gradebook_csv(session: Session) -> str:
     """One row per student, one column per exercise: the best score with the late policy applied."""
     exercises = publish_catalogue(session)
     best = best_scores(session)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["username", *(e.name for e in exercises), "total"])
+    rows: list[list[object]] = [["username", *(e.name for e in exercises), "total"]]
     for user in students(session):
         scores = [best[(user.id, e.id)].score if (user.id, e.id) in best else 0.0 for e in exercises]
-        writer.writerow([user.username, *(f"{s:.4f}" for s in scores), f"{sum(scores):.4f}"])
-    return out.getvalue()
+        rows.append([user.username, *(f"{s:.4f}" for s in scores), f"{sum(scores):.4f}"])
+    return csv_text(rows)
 
 
 def recent_submissions(session: Session, published: CourseExercise | None = None, limit: int = 25) -> list[Submission]:

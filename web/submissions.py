@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from exercises import EXERCISES, Exercise
+from grader.strict_json import strict_value
 from grader.submission import SubmissionError, read_submission
 from web.models import CaseResult, CourseExercise, Submission, User, utcnow
 from worker.queue import LIVE, new_task_id, send_grading
@@ -135,8 +136,10 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
         source = read_submission(filename, data, published.name)
     except SubmissionError as exc:
         raise Refused(400, f"Cannot grade {filename}: {exc}") from None
-    submission = Submission(user_id=user.id, exercise_id=published.id, filename=filename[:255], source=source,
-                            seed=secrets.randbelow(2**31), status="queued", queue=LIVE, task_id=new_task_id())
+    # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD.
+    submission = Submission(user_id=user.id, exercise_id=published.id, filename=strict_value(filename)[:255],
+                            source=source, seed=secrets.randbelow(2**31), status="queued", queue=LIVE,
+                            task_id=new_task_id())
     session.add(submission)
     session.flush()
     return submission
@@ -196,7 +199,13 @@ def effective_score(submission: Submission) -> float | None:
 
 
 def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
-    """The API's view of a submission: the grade --json fields once graded, plus id and status."""
+    """The API's view of a submission: the grade --json fields once graded, plus id and status.
+
+    What a student may see of the hidden cases is decided here, for every page and route:
+    the output printed in the graded run (``hidden_output``) goes to instructors only, and
+    with the exercise's hidden verdicts off a student sees neither the verdict of each hidden
+    case nor the hints those verdicts gave (a public sample's hint stays).
+    """
     data: dict[str, Any] = {
         "id": submission.id, "exercise": submission.exercise.name, "status": submission.status,
         "filename": submission.filename, "seed": submission.seed,
@@ -205,18 +214,27 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     if submission.status not in ("graded", "error"):
         return data
     report = submission.report or {}
+    samples = report.get("samples") or []
+    verdicts_shown = submission.exercise.show_hidden_results or viewer.is_instructor
+    if verdicts_shown:
+        hints = report.get("hints") or []
+    else:
+        hints = list(dict.fromkeys(sample["hint"] for sample in samples if sample.get("hint")))
     data.update(score=submission.score, passed=bool(submission.passed), error=submission.error,
-                effective_score=effective_score(submission), hints=report.get("hints") or [],
-                samples=report.get("samples") or [], output=report.get("output") or "",
-                cases=[case_dict(case, submission, viewer) for case in submission.cases])
+                effective_score=effective_score(submission), hints=hints, samples=samples,
+                output=report.get("output") or "",
+                cases=[case_dict(case, verdicts_shown) for case in submission.cases])
+    if viewer.is_instructor:
+        data["hidden_output"] = report.get("hidden_output") or ""
     return data
 
 
-def case_dict(case: CaseResult, submission: Submission, viewer: User) -> dict[str, Any]:
-    if submission.exercise.show_hidden_results or viewer.is_instructor:
+def case_dict(case: CaseResult, verdict_shown: bool) -> dict[str, Any]:
+    """One hidden case; with its verdict hidden, only its name (``passed`` null, ``kind`` "hidden")."""
+    if verdict_shown:
         return {"name": case.name, "passed": case.passed, "message": case.message, "kind": case.kind,
                 "hint": case.hint, "traceback": case.traceback}
-    return {"name": case.name, "passed": case.passed, "message": "Hidden by the instructor",
+    return {"name": case.name, "passed": None, "message": "Hidden by the instructor",
             "kind": "hidden", "hint": None, "traceback": None}
 
 

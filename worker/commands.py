@@ -8,6 +8,7 @@ import tempfile
 import click
 from flask import Flask
 
+from web.instance import keep_new_files_private
 from worker.queue import LIVE, REGRADE
 
 
@@ -20,6 +21,7 @@ from worker.queue import LIVE, REGRADE
 @click.option("--loglevel", default="INFO", show_default=True)
 def worker(queues: str, concurrency: int | None, beat: bool, name: str | None, loglevel: str) -> None:
     """Run a grading worker (Celery, prefork) on the configured broker."""
+    keep_new_files_private()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # a grading must not spawn BLAS threads
     from worker.celery_app import celery_app, flask_app
 
@@ -36,6 +38,7 @@ def worker(queues: str, concurrency: int | None, beat: bool, name: str | None, l
 @click.option("--loglevel", default="INFO", show_default=True)
 def beat(loglevel: str) -> None:
     """Run only the scheduler of the lost-work sweep (one per deployment)."""
+    keep_new_files_private()
     from worker.celery_app import celery_app, flask_app
 
     celery_app.start(["beat", "--loglevel", loglevel, "--schedule", schedule_file(flask_app)])

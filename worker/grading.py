@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
+from grader.strict_json import strict_value
 from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
 from worker.queue import REGRADE, new_task_id
 
@@ -67,7 +68,12 @@ def claim(session: Session | Connection, submission_id: int, task_id: str, max_a
 
 
 def record_report(session: Session | Connection, submission_id: int, report: dict[str, Any]) -> None:
-    """Store a finished grading (a student's failure included) as the row's result, replacing any old one."""
+    """Store a finished grading (a student's failure included) as the row's result, replacing any old one.
+
+    The report is made strict first: the student's NaN answers and NUL characters are stored as
+    text, never refused by the database (which would only retry the grading into the same refusal).
+    """
+    report = strict_value(report)
     exercise = EXERCISES.get(report.get("exercise", ""))
     mistakes = {m.hint: m.name for m in exercise.mistakes} if exercise else {}
     session.execute(DELETE_CASES, {"row": submission_id})
@@ -78,7 +84,7 @@ def record_report(session: Session | Connection, submission_id: int, report: dic
              "traceback": c.get("traceback")}
             for i, c in enumerate(report["cases"])])
     finish(session, submission_id, "graded", report["score"], report["passed"], report["error"],
-           {key: report.get(key) for key in ("hints", "samples", "output")})
+           {key: report.get(key) for key in ("hints", "samples", "output", "hidden_output")})
 
 
 def record_failure(session: Session | Connection, submission_id: int, message: str) -> None:

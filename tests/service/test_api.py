@@ -122,7 +122,7 @@ def test_hidden_case_verdicts_stay_hidden_when_the_instructor_says_so(client, se
                                  "hint": "Keep the 1/n."}]})
     session.commit()
     case = client.get(f"/api/v1/submissions/{submission.id}", headers=token_for(user)).json["cases"][0]
-    assert case["passed"] is False and case["message"] == "Hidden by the instructor" and case["hint"] is None
+    assert case["passed"] is None and case["message"] == "Hidden by the instructor" and case["hint"] is None
 
 
 def test_a_submission_is_accepted_and_kept_queued_while_the_broker_is_down(database_url, tmp_path):
