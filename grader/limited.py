@@ -42,12 +42,13 @@ class OverLimit(Exception):
     """The child went past a limit; the message says which, in words for the person who sent the input."""
 
 
-def run_limited(work: Callable[..., Any], *args: Any, limits: ChildLimits = PARSE_LIMITS) -> Any:
-    """``work(*args)`` computed in a forked child under ``limits``; its result must be JSON.
+def run_limited(work: Callable[..., Any], *args: Any, limits: ChildLimits | None = None) -> Any:
+    """``work(*args)`` computed in a forked child under ``limits`` (PARSE_LIMITS by default); its result must be JSON.
 
     RecursionError and MemoryError in ``work`` and any limit reached raise OverLimit; any other
     exception of ``work`` is a fault of the code, raised here as RuntimeError.
     """
+    limits = limits or PARSE_LIMITS
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it

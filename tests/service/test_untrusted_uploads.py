@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import time
+from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+import grader.limited
+from grader.limited import ChildLimits
 from web.models import Submission
 
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
@@ -105,6 +109,30 @@ def test_another_students_submission_goes_through_while_a_bomb_is_read(app, sess
     assert took < BOMB_DEADLINE
     assert latencies and max(latencies) < OTHER_DEADLINE, latencies
     assert stored(session) == len(latencies)  # ada's, and nothing of mallory's
+
+
+def test_no_write_lock_is_held_while_the_upload_is_read(app, database_url, session, make_user, token_for, published,
+                                                        monkeypatch):
+    """On SQLite a write locks the whole database: while the bomb is read, a write must be possible at any moment."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL locks only the submitting student's row")
+    monkeypatch.setattr(grader.limited, "PARSE_LIMITS", ChildLimits(cpu_seconds=3, wall_seconds=60))
+    published("mse_grad")
+    mallory = token_for(make_user("mallory"))
+    probes = 0
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(lambda: upload(app.test_client(), mallory, FSTRING_BOMB))
+        while not reading.done():
+            with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)) as probe:
+                probe.execute("BEGIN IMMEDIATE")  # raises "database is locked" if a writer holds the lock
+                probe.rollback()
+            probes += 1
+            time.sleep(0.1)
+        answer = reading.result(timeout=120)
+    assert probes >= 5  # the probes ran during the read (3 s of CPU)
+    assert answer.status_code == 400 and answer.json == {
+        "error": f"Cannot grade hw.ipynb: {TOO_COMPLEX}: it needs more than 3 s of CPU time"}
+    assert stored(session) == 0
 
 
 def test_the_running_service_answers_bombs_and_another_student_promptly(service):
