@@ -54,13 +54,13 @@ def run_limited(work: Callable[..., Any], *args: Any, limits: ChildLimits | None
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
         _child(reader, writer, limits, work, args)
     os.close(writer)
+    answer = None
     try:
         answer = _read_until(reader, time.monotonic() + limits.wall_seconds)
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        raise
     finally:
         os.close(reader)
+        if answer is None:  # past the deadline, or the caller was interrupted while waiting
+            os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
     if answer is None:
         raise OverLimit(f"it took more than {limits.wall_seconds:g} s")
