@@ -130,3 +130,16 @@ def test_the_command_line_reports_a_bad_notebook_like_any_bad_file(tmp_path, cel
     assert time.monotonic() - started < 60
     assert status == 0 and stderr == ""
     assert report["error"] == f"Cannot grade bomb.ipynb: {reason}" and report["score"] == 0.0
+
+
+@pytest.mark.parametrize(("source", "error"), [
+    ("1+" * 100_000 + "1", "SyntaxError: RecursionError: maximum recursion depth exceeded during compilation"),
+    ("-" * 100_000 + "1", "SyntaxError: MemoryError: "),
+], ids=["100000 additions", "100000 unary minuses"])
+def test_a_py_file_is_compiled_only_in_the_sandbox_and_reported_in_one_line(tmp_path, source, error):
+    """A .py file is not parsed outside the sandbox, whose CPU and time limits bound its compilation."""
+    path = tmp_path / "bomb.py"
+    path.write_text(FUNCTION + source + "\n")
+    status, report, stderr = grade_json(path)
+    assert status == 0 and stderr == ""
+    assert report["error"] == error and report["score"] == 0.0

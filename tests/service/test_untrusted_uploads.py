@@ -86,6 +86,16 @@ def test_the_submit_form_refuses_the_notebook_with_400_and_its_reason(client, se
     assert stored(session) == 0
 
 
+def test_a_py_file_is_not_parsed_in_the_request(client, session, make_user, token_for):
+    """The sandbox compiles a .py file under its own limits; the web only stores it."""
+    bomb = (RIGHT + 'f"' + "{a}" * 80_000 + '"\n').encode()
+    started = time.monotonic()
+    answer = upload(client, token_for(make_user()), bomb, "bomb.py")
+    assert time.monotonic() - started < OTHER_DEADLINE
+    assert answer.status_code == 202 and answer.json["status"] == "queued"
+    assert stored(session) == 1
+
+
 def test_another_students_submission_goes_through_while_a_bomb_is_read(app, session, make_user, token_for, published):
     """On SQLite a write locks the whole database: the bomb must be read before any lock is taken."""
     published("mse_grad")  # the catalogue is published before two requests could both publish it
