@@ -52,7 +52,7 @@ def run_limited(work: Callable[..., Any], *args: Any, limits: ChildLimits | None
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
-        _child(reader, writer, limits, work, args)
+        _child(writer, limits, work, args)
     os.close(writer)
     answer = None
     try:
@@ -81,9 +81,11 @@ def run_limited(work: Callable[..., Any], *args: Any, limits: ChildLimits | None
 def _read_until(fd: int, deadline: float) -> bytes | None:
     """Everything written to ``fd`` until its writer closes it, or None at ``deadline``."""
     chunks = []
+    waiting = select.poll()  # not select(): a busy web process may have descriptors past 1024
+    waiting.register(fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
+        if left <= 0 or not waiting.poll(left * 1000):
             return None
         chunk = os.read(fd, 1 << 16)
         if not chunk:
@@ -91,10 +93,13 @@ def _read_until(fd: int, deadline: float) -> bytes | None:
         chunks.append(chunk)
 
 
-def _child(reader: int, writer: int, limits: ChildLimits, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child(writer: int, limits: ChildLimits, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """Never returns: the child must not run its parent's code (a web request, a test) past this call."""
     try:
-        os.close(reader)
+        # Only the answer's pipe stays open: not the parent's sockets, nor the pipe of another
+        # request's child forked at the same moment (whose caller would wait for our end to close).
+        os.closerange(3, writer)
+        os.closerange(writer + 1, os.sysconf("SC_OPEN_MAX"))
         _limit_self(limits)
         try:
             answer = {"value": work(*args)}
@@ -104,7 +109,7 @@ def _child(reader: int, writer: int, limits: ChildLimits, work: Callable[..., An
             answer = {"over": "it nests too deeply or needs too much memory (MemoryError)"}
         except BaseException as exc:  # a fault of ``work``: the parent raises it
             answer = {"fault": f"{type(exc).__name__}: {exc}"}
-        data = json.dumps(answer).encode()
+        data = memoryview(json.dumps(answer).encode())
         while data:
             data = data[os.write(writer, data):]
     finally:
