@@ -126,8 +126,11 @@ def check_open(session: Session, user: User, published: CourseExercise, now: dat
 
 def create_submission(session: Session, user: User, published: CourseExercise, filename: str,
                       data: bytes) -> Submission:
-    """A queued submission of ``data`` (a .py file or a notebook), after the course's checks."""
-    check_open(session, user, published)
+    """A queued submission of ``data`` (a .py file or a notebook), after the course's checks.
+
+    The file is read before check_open locks the student's row (the whole database on SQLite):
+    reading a notebook may take a second, and no other student's submission waits for it.
+    """
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     if len(data) > limit:
         raise Refused(413, f"The file is too large: {math.ceil(len(data) / 1024)} KiB, and files up to "
@@ -136,6 +139,7 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
         source = read_submission(filename, data, published.name)
     except SubmissionError as exc:
         raise Refused(400, f"Cannot grade {filename}: {exc}") from None
+    check_open(session, user, published)
     # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD.
     submission = Submission(user_id=user.id, exercise_id=published.id, filename=strict_value(filename)[:255],
                             source=source, seed=secrets.randbelow(2**31), status="queued", queue=LIVE,
