@@ -21,7 +21,7 @@ SIGN_WRONG_WHEN_LONG = """def mse_grad(y_hat, y):
     sign = -1 if len(y) > 3 else 1
     return sign * 2 * (y_hat - y) / len(y)
 """
-SIGN_HINT = "Differentiate with respect to y_hat, not y"
+SIGN_HINT = "the opposite sign of the true gradient"
 SEED = 7
 
 
