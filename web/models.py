@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("student", "instructor")
@@ -105,7 +105,10 @@ class Submission(Base):
     """One attempt: the source, the seed of its hidden suite, and where grading stands.
 
     status: queued -> running -> graded (whatever the score, a student's failure included)
-    or error (the grader itself failed). task_id names the Celery task that holds the row.
+    or error (grading could not finish). task_id names the Celery task that holds the row.
+    charged: whether the row counts against the attempts and the hourly limit. It does from the
+    moment it is queued; only a grading the host failed (sandbox unavailable, database down, the
+    task's own time limit) sets it false, a failure the submission provoked leaves it true.
     """
 
     __tablename__ = "submissions"
@@ -132,6 +135,7 @@ class Submission(Base):
     passed: Mapped[Optional[bool]] = mapped_column(Boolean)
     error: Mapped[Optional[str]] = mapped_column(Text)
     report: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    charged: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     user: Mapped[User] = relationship()
     exercise: Mapped[CourseExercise] = relationship()

@@ -60,13 +60,14 @@ def test_an_unknown_exercise_answers_404(client, make_user, token_for):
     assert answer.status_code == 404 and "nope" in answer.json["error"]
 
 
-def test_the_rate_limit_answers_429_once_spent(client, session, make_user, token_for, published):
+def test_the_rate_limit_answers_429_once_spent(make_app, session, make_user, token_for, published):
     published("mse_grad").per_hour = 2
     session.commit()
-    headers = token_for(make_user())
-    statuses = [client.post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT},
-                            headers=headers).status_code for _ in range(3)]
-    assert statuses == [202, 202, 429]
+    headers, client = token_for(make_user()), make_app(MAX_IN_FLIGHT=3).test_client()
+    answers = [client.post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT}, headers=headers)
+               for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [202, 202, 429]
+    assert answers[2].json["error"].startswith("Rate limit")
 
 
 def test_a_graded_submission_carries_the_grade_json_fields(client, session, make_user, token_for, make_submission):
