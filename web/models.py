@@ -64,7 +64,7 @@ class ApiToken(Base):
 
 
 class FailedSignIn(Base):
-    """One failed sign-in, kept for the sign-in throttle's window (web/throttle.py), then deleted."""
+    """One failed sign-in, or one being checked, kept for the sign-in throttle's window (web/throttle.py)."""
 
     __tablename__ = "failed_sign_ins"
     __table_args__ = (
