@@ -23,6 +23,8 @@ class Base(DeclarativeBase):
 
 
 class User(UserMixin, Base):
+    """session_version: part of every signed-in session (see get_id); raising it ends them all."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,12 +32,17 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default="student")
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_instructor(self) -> bool:
         return self.role == "instructor"
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the id and the session version it was signed in under."""
+        return f"{self.id}.{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r} {self.role}>"
