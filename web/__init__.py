@@ -66,6 +66,8 @@ def default_config(instance: Path) -> dict[str, Any]:
         "RUNNING_LOST_AFTER_SECONDS": None,
         "SWEEP_EVERY_SECONDS": 30,
         "MAX_UPLOAD_BYTES": 256 * 1024,
+        # How many of a student's submissions may be queued or running at once (instructors are not limited).
+        "MAX_IN_FLIGHT": 2,
         "API_TOKEN_DAYS": TOKEN_LIFETIME.days,
         # The number of reverse proxies whose X-Forwarded-* headers to trust (0: none, served directly).
         "PROXY_FIX_HOPS": 0,

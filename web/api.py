@@ -11,6 +11,7 @@ from exercises import EXERCISES
 from web.auth import TokenRefused, csrf, issue_token, token_in_use
 from web.db import get_session
 from web.errors import error_response
+from web.json_body import json_object, string_field
 from web.models import utcnow
 from web.openapi import openapi_document
 from web.submissions import Refused, find_published, history, publish_catalogue, result_dict, submit, \
@@ -44,9 +45,10 @@ def openapi() -> Response:
 
 @bp.post("/tokens")
 def create_token() -> Any:
-    body = request.get_json(silent=True) or {}
+    body = json_object(request)
+    username, password = string_field(body, "username"), string_field(body, "password")
     try:
-        user = sign_in(get_session(), str(body.get("username", "")), str(body.get("password", "")))
+        user = sign_in(get_session(), username, password)
     except TooManyFailures as exc:
         return error_response(429, str(exc), {"Retry-After": str(exc.wait)})
     if user is None:
@@ -102,10 +104,9 @@ def own_history() -> Response:
 def submission_payload() -> tuple[str, str, bytes]:
     """(exercise, filename, bytes) from a JSON body or a multipart form with a file."""
     if request.is_json:
-        body = request.get_json(silent=True) or {}
-        source = body.get("source")
-        data = source.encode("utf-8") if isinstance(source, str) else b""
-        return str(body.get("exercise") or ""), str(body.get("filename") or "submission.py"), data
+        body = json_object(request)
+        return (string_field(body, "exercise"), string_field(body, "filename", "submission.py"),
+                string_field(body, "source").encode("utf-8"))
     upload = request.files.get("file")
     data = upload.read() if upload else request.form.get("source", "").encode("utf-8")
     return request.form.get("exercise", ""), (upload.filename if upload else None) or "submission.py", data

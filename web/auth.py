@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from web.models import ROLES, ApiToken, User, utcnow
@@ -37,10 +37,20 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie, unless its session was ended (see User.get_id and end_sessions)."""
     from web.db import get_session
 
-    return get_session().get(User, int(user_id))
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a cookie from before sessions had versions: sign in again
+    user = get_session().get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every signed-in session of ``user``: a cookie kept from any of them no longer signs in."""
+    session.execute(update(User).where(User.id == user.id).values(session_version=User.session_version + 1))
 
 
 def create_user(session: Session, username: str, role: str, password: str | None = None) -> tuple[User, str]:

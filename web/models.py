@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("student", "instructor")
@@ -23,6 +23,8 @@ class Base(DeclarativeBase):
 
 
 class User(UserMixin, Base):
+    """session_version: part of every signed-in session (see get_id); raising it ends them all."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,12 +32,17 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default="student")
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_instructor(self) -> bool:
         return self.role == "instructor"
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the id and the session version it was signed in under."""
+        return f"{self.id}.{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r} {self.role}>"
@@ -64,7 +71,7 @@ class ApiToken(Base):
 
 
 class FailedSignIn(Base):
-    """One failed sign-in, kept for the sign-in throttle's window (web/throttle.py), then deleted."""
+    """One failed sign-in, or one being checked, kept for the sign-in throttle's window (web/throttle.py)."""
 
     __tablename__ = "failed_sign_ins"
     __table_args__ = (
@@ -105,7 +112,10 @@ class Submission(Base):
     """One attempt: the source, the seed of its hidden suite, and where grading stands.
 
     status: queued -> running -> graded (whatever the score, a student's failure included)
-    or error (the grader itself failed). task_id names the Celery task that holds the row.
+    or error (grading could not finish). task_id names the Celery task that holds the row.
+    charged: whether the row counts against the attempts and the hourly limit. It does from the
+    moment it is queued; only a grading the host failed (sandbox unavailable, database down, the
+    task's own time limit) sets it false, a failure the submission provoked leaves it true.
     """
 
     __tablename__ = "submissions"
@@ -132,6 +142,7 @@ class Submission(Base):
     passed: Mapped[Optional[bool]] = mapped_column(Boolean)
     error: Mapped[Optional[str]] = mapped_column(Text)
     report: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    charged: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     user: Mapped[User] = relationship()
     exercise: Mapped[CourseExercise] = relationship()

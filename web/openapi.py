@@ -43,7 +43,7 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"201": response("A new token", {"type": "object", "properties": {
                     "token": {"type": "string"}, "username": {"type": "string"}, "role": {"type": "string"},
                     "expires_at": {"type": "string", "description": "When the token stops working (UTC)"}}}),
-                    **errors(401, 429)}}},
+                    **errors(400, 401, 429)}}},
             "/tokens/current": {"delete": {
                 "summary": "Revoke the token this request is sent with: it stops working at once",
                 "responses": {"204": {"description": "Revoked"}, **errors(401)}}},

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required, login_user, logout_user
 
 from grader.pipeline import to_plain
+from web.auth import end_sessions
 from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
 from web.mathtext import render_statement
@@ -40,6 +41,9 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            end_sessions(get_session(), current_user)
+            get_session().commit()
         logout_user()
     return redirect(url_for("student.login"))
 

@@ -67,10 +67,14 @@ PUBLISHED = select(CourseExercise).where(CourseExercise.name == bindparam("name"
 _users = User.__table__
 LOCK_STUDENT = update(_users).where(_users.c.id == bindparam("student")).values(role=_users.c.role)
 COUNTED = (Submission.user_id == bindparam("student"), Submission.exercise_id == bindparam("exercise"),
-           Submission.status != "error")
+           Submission.charged.is_(True))
 ATTEMPTS_USED = select(func.count()).select_from(Submission).where(*COUNTED)
 RECENT = select(Submission.created_at).where(*COUNTED, Submission.created_at > bindparam("since")) \
     .order_by(Submission.created_at.desc())
+# A student's submissions waiting for or in grading, over every exercise; regrades are the instructor's.
+IN_FLIGHT = select(func.count()).select_from(Submission).where(
+    Submission.user_id == bindparam("student"), Submission.status.in_(("queued", "running")), Submission.queue == LIVE)
+IN_FLIGHT_RETRY_SECONDS = 10
 
 
 def find_published(session: Session, name: str, user: User) -> CourseExercise | None:
@@ -84,7 +88,7 @@ def find_published(session: Session, name: str, user: User) -> CourseExercise | 
 
 
 def quota(session: Session, user: User, published: CourseExercise, now: datetime | None = None) -> Quota:
-    """What ``user`` may still submit to ``published``; a grader fault (status "error") costs nothing."""
+    """What ``user`` may still submit to ``published``; only a fault of the host (not charged) costs nothing."""
     now = now or utcnow()
     whose = {"student": user.id, "exercise": published.id}
     left = Quota(None, None)
@@ -113,10 +117,16 @@ def check_open(session: Session, user: User, published: CourseExercise, now: dat
     # A write that changes nothing locks the student's row (PostgreSQL) or the database (SQLite) until commit,
     # so two requests at once cannot both count the last free place; a SELECT would lock nothing on SQLite.
     session.execute(LOCK_STUDENT, {"student": user.id})
+    in_flight, most = session.scalar(IN_FLIGHT, {"student": user.id}), current_app.config["MAX_IN_FLIGHT"]
+    if in_flight >= most:
+        raise Refused(429, f"A previous submission is still being graded: {most} of your submissions may wait "
+                           "for or be in grading at once; submit again once one has finished",
+                      retry_after=IN_FLIGHT_RETRY_SECONDS)
     left = quota(session, user, published, now)
     if left.attempts_left == 0:
         raise Refused(429, f"No attempts left: {published.name} allows {published.max_attempts} "
-                           "(submissions the grader failed on are not counted); no further submission is accepted")
+                           "(submissions the grading server failed on for its own reasons are not counted); "
+                           "no further submission is accepted")
     if left.next_at is not None:
         wait = max(1, math.ceil((left.next_at - now).total_seconds()))
         raise Refused(429, f"Rate limit: {published.name} takes {published.per_hour} submissions an hour; "

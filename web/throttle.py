@@ -4,6 +4,11 @@ Only failures count, so a student who signs in often is never held up, and a gue
 few tries per user every quarter of an hour. The per-address limit is higher, since a whole
 classroom may share one address. The failures are rows in the database, so every web
 process sees the same counts, on the embedded default as on PostgreSQL.
+
+Each try is stored, and committed, before its password is checked, and only then are the
+tries counted: of any number of tries at once, the one whose count runs last sees every other
+that passed its count, so no more than the limit are ever checked. A try that is held back,
+or whose password was right, takes its row away again.
 """
 
 from __future__ import annotations
@@ -33,23 +38,30 @@ class TooManyFailures(Exception):
 def sign_in(session: Session, username: str, password: str) -> User | None:
     """authenticate(), counting a failure; raises TooManyFailures, without checking, while held back."""
     name, address = username.casefold()[:80], (request.remote_addr or "unknown")[:64]
-    wait = wait_seconds(session, name, address)
+    attempt = FailedSignIn(username=name, address=address)
+    session.add(attempt)
+    session.commit()  # seen by every try whose count runs after this one's
+    wait = wait_seconds(session, name, address, attempt.id)
     if wait:
+        session.delete(attempt)
+        session.commit()
         raise TooManyFailures(wait)
     user = authenticate(session, username, password)
     if user is None:
         session.execute(delete(FailedSignIn).where(FailedSignIn.at < utcnow() - WINDOW))
-        session.add(FailedSignIn(username=name, address=address))
-        session.commit()
+    else:
+        session.delete(attempt)
+    session.commit()
     return user
 
 
-def wait_seconds(session: Session, username: str, address: str) -> int:
-    """Seconds until the oldest failure that keeps a count at its limit leaves the window; 0 when none does."""
+def wait_seconds(session: Session, username: str, address: str, attempt: int) -> int:
+    """Seconds until the oldest other try that keeps a count at its limit leaves the window; 0 when none does."""
     now = utcnow()
     waits = []
     for column, value, limit in ((FailedSignIn.username, username, PER_USER), (FailedSignIn.address, address, PER_ADDRESS)):
-        recent = list(session.scalars(select(FailedSignIn.at).where(column == value, FailedSignIn.at > now - WINDOW)
+        recent = list(session.scalars(select(FailedSignIn.at).where(column == value, FailedSignIn.at > now - WINDOW,
+                                                                    FailedSignIn.id != attempt)
                                       .order_by(FailedSignIn.at.desc()).limit(limit)))
         if len(recent) == limit:
             waits.append(math.ceil((recent[-1] + WINDOW - now).total_seconds()))

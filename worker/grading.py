@@ -32,7 +32,8 @@ INSERT_CASES = insert(_cases)
 FINISH = (
     update(_rows).where(_rows.c.id == bindparam("row"))
     .values(graded_at=bindparam("now"), status=bindparam("outcome"), score=bindparam("new_score"),
-            passed=bindparam("new_passed"), error=bindparam("message"), report=bindparam("extras"))
+            passed=bindparam("new_passed"), error=bindparam("message"), report=bindparam("extras"),
+            charged=bindparam("costs_attempt"))
     .returning(_rows.c.queue)
 )
 FINISH_REGRADES = (
@@ -62,7 +63,9 @@ def claim(session: Session | Connection, submission_id: int, task_id: str, max_a
     if won is None:
         return None
     if won.attempts > max_attempts:
-        record_failure(session, submission_id, f"Grading failed {max_attempts} times; ask your instructor")
+        # Deliveries are repeated by retries after the database went away and by workers that died: the host's.
+        record_failure(session, submission_id, f"Grading failed {max_attempts} times; ask your instructor",
+                       charged=False)
         return None
     return Claimed(submission_id, won.exercise, won.source, won.seed)
 
@@ -84,31 +87,35 @@ def record_report(session: Session | Connection, submission_id: int, report: dic
              "traceback": c.get("traceback")}
             for i, c in enumerate(report["cases"])])
     finish(session, submission_id, "graded", report["score"], report["passed"], report["error"],
-           {key: report.get(key) for key in ("hints", "samples", "output", "hidden_output")})
+           {key: report.get(key) for key in ("hints", "samples", "output", "hidden_output")}, charged=True)
 
 
-def record_failure(session: Session | Connection, submission_id: int, message: str) -> None:
-    """The grader itself could not finish: status error, with the reason for the student."""
+def record_failure(session: Session | Connection, submission_id: int, message: str, *, charged: bool = True) -> None:
+    """The grader could not finish: status error, with the reason for the student.
+
+    charged: False only for a fault of the host (sandbox unavailable, database down, the task's time limit);
+    a failure the submission provoked (a crash of the grader on its reply, say) costs the attempt.
+    """
     session.execute(DELETE_CASES, {"row": submission_id})
-    finish(session, submission_id, "error", 0.0, False, message, None)
+    finish(session, submission_id, "error", 0.0, False, message, None, charged=charged)
 
 
-def fail_if_held(session: Session, submission_id: int, task_id: str, message: str) -> bool:
+def fail_if_held(session: Session, submission_id: int, task_id: str, message: str, *, charged: bool) -> bool:
     """record_failure() only while ``task_id`` still holds the row: never over another delivery's work."""
     held = session.scalar(select(Submission.id).where(
         Submission.id == submission_id, Submission.status == "running", Submission.task_id == task_id,
     ).with_for_update())
     if held is None:
         return False
-    record_failure(session, submission_id, message)
+    record_failure(session, submission_id, message, charged=charged)
     return True
 
 
 def finish(session: Session | Connection, submission_id: int, status: str, score: float, passed: bool,
-           error: str | None, report: dict[str, Any] | None) -> None:
+           error: str | None, report: dict[str, Any] | None, *, charged: bool) -> None:
     """Write the outcome on the row and, for a regrade, on its open audit rows."""
     values = {"row": submission_id, "now": utcnow(), "outcome": status, "new_score": score, "new_passed": passed,
-              "message": error, "extras": report}
+              "message": error, "extras": report, "costs_attempt": charged}
     if session.execute(FINISH, values).scalar_one() == REGRADE:
         session.execute(FINISH_REGRADES, values)
 

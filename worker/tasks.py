@@ -58,18 +58,21 @@ def grade_submission(self, submission_id: int) -> str:
             report = grade(claimed.source, get_exercise(claimed.exercise), claimed.seed).to_dict()
         except UnknownExercise:
             return store_failure(connection, submission_id,
-                                 f"The exercise '{claimed.exercise}' is no longer in the catalogue")
+                                 f"The exercise '{claimed.exercise}' is no longer in the catalogue", charged=False)
         except SoftTimeLimitExceeded:
-            return store_failure(connection, submission_id, TOO_LONG)
+            return store_failure(connection, submission_id, TOO_LONG, charged=False)
         except SandboxUnavailable:
             # A worker that cannot isolate code must say so where people look, not spin forever; an
             # instructor regrades once an administrator has fixed the host (see `gradegrad sandbox-check`).
             store_failure(connection, submission_id, "The grading server cannot isolate code right now; "
-                                                     "your instructor can regrade this once it is fixed")
+                                                     "your instructor can regrade this once it is fixed", charged=False)
             raise
         except Exception as exc:
-            store_failure(connection, submission_id,
-                          f"The grader failed ({type(exc).__name__}); your instructor can regrade it")
+            # Anything else broke on what this submission sent back: it costs the attempt, or a student
+            # who found such a crash could submit without limit.
+            store_failure(connection, submission_id, f"The grader failed on this submission ({type(exc).__name__}); "
+                                                     "it counts as an attempt; your instructor can regrade it",
+                          charged=True)
             raise
         with connection.begin():
             record_report(connection, submission_id, report)
@@ -89,12 +92,12 @@ def stopped_at_hard_limit(sender: Task | None = None, task_id: str = "", excepti
     from worker.celery_app import flask_app
 
     with flask_app.app_context(), session_scope(session_factory(flask_app)) as session:
-        fail_if_held(session, int(args[0]), task_id, TOO_LONG)
+        fail_if_held(session, int(args[0]), task_id, TOO_LONG, charged=False)
 
 
-def store_failure(connection: Connection, submission_id: int, message: str) -> str:
+def store_failure(connection: Connection, submission_id: int, message: str, *, charged: bool) -> str:
     with connection.begin():
-        record_failure(connection, submission_id, message)
+        record_failure(connection, submission_id, message, charged=charged)
     return "error"
 
 

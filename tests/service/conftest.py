@@ -255,8 +255,10 @@ def wait_until_ready(process: subprocess.Popen[bytes], url: str, log: Path, time
 
 def start_service(env: dict[str, str], folder: Path, config: dict[str, Any]) -> Iterator[RunningService]:
     """Migrate, create users, start `gradegrad serve`; stop it with SIGTERM at the end."""
+    # The load test's students each post ten submissions without waiting for the first to be graded.
     env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
-           "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1", **env}
+           "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
+           "GRADEGRAD_MAX_IN_FLIGHT": "10", **env}
     for command in (["db", "upgrade"],):
         subprocess.run([*GRADEGRAD, *command], env=env, check=True, capture_output=True, timeout=120)
     tokens, passwords = {}, {}

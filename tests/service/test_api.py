@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 
-from web.models import Submission
+import pytest
+from sqlalchemy import func, select
+
+from web.models import FailedSignIn, Submission
 from worker.grading import record_report
 
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
@@ -60,13 +63,14 @@ def test_an_unknown_exercise_answers_404(client, make_user, token_for):
     assert answer.status_code == 404 and "nope" in answer.json["error"]
 
 
-def test_the_rate_limit_answers_429_once_spent(client, session, make_user, token_for, published):
+def test_the_rate_limit_answers_429_once_spent(make_app, session, make_user, token_for, published):
     published("mse_grad").per_hour = 2
     session.commit()
-    headers = token_for(make_user())
-    statuses = [client.post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT},
-                            headers=headers).status_code for _ in range(3)]
-    assert statuses == [202, 202, 429]
+    headers, client = token_for(make_user()), make_app(MAX_IN_FLIGHT=3).test_client()
+    answers = [client.post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT}, headers=headers)
+               for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [202, 202, 429]
+    assert answers[2].json["error"].startswith("Rate limit")
 
 
 def test_a_graded_submission_carries_the_grade_json_fields(client, session, make_user, token_for, make_submission):
@@ -144,3 +148,63 @@ def test_a_submission_is_accepted_and_kept_queued_while_the_broker_is_down(datab
         assert row.status == "queued" and row.task_id is None  # the sweep will send it
     app.extensions["db_engine"].dispose()
     app.extensions["celery"].close()
+
+
+DEEP = b'{"username": ' + b"[" * 100_000 + b"]" * 100_000 + b', "password": "x"}'
+BAD_BODIES = [
+    ("deeply-nested", DEEP, "The body is nested too deeply to be read"),
+    ("a-list", b'["ada", "pw"]', "The body must be a JSON object, not a list"),
+    ("null", b"null", "The body must be a JSON object, not null"),
+    ("a-string", b'"ada"', "The body must be a JSON object, not a string"),
+    ("empty", b"", "The body is empty: send a JSON object"),
+    ("not-json", b"{username: ada}", "The body is not valid JSON: Expecting property name enclosed in double quotes"),
+    ("invalid-utf-8", b'{"username": "\xff\xfe", "password": "x"}', "The body is not valid UTF-8 (byte "),
+    ("huge-integer", b'{"username": ' + b"9" * 5000 + b', "password": "x"}',
+     "The body is not valid JSON: a number has more than 30 digits"),
+    ("nan", b'{"username": NaN, "password": "x"}', "The body is not valid JSON: NaN is not a JSON number"),
+    ("lone-surrogate", b'{"username": "\\ud800", "password": "x"}',
+     "'username' holds a lone surrogate escape (such as \\ud800), which is not text"),
+    ("number-for-a-string", b'{"username": 1e999, "password": "x"}', "'username' must be a string, not a number"),
+    ("object-for-a-string", b'{"username": {"$ne": null}, "password": "x"}',
+     "'username' must be a string, not an object"),
+    ("missing-field", b'{"username": "ada"}', "Say 'password': a string"),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), [row[1:] for row in BAD_BODIES], ids=[row[0] for row in BAD_BODIES])
+def test_a_bad_body_for_a_token_is_a_400_that_says_what_is_wrong_and_costs_no_sign_in(client, session, make_user,
+                                                                                     body, message):
+    make_user()
+    answer = client.post("/api/v1/tokens", data=body, content_type="application/json")
+    assert (answer.status_code, answer.json) == (400, {"error": answer.json["error"]})
+    assert answer.json["error"].startswith(message), answer.json["error"]
+    assert session.scalar(select(func.count()).select_from(FailedSignIn)) == 0
+
+
+def test_a_token_request_that_is_not_json_is_a_400_naming_the_content_type(client, make_user):
+    make_user()
+    answer = client.post("/api/v1/tokens", data={"username": "ada", "password": "correct horse battery"})
+    assert answer.status_code == 400 and answer.json == {
+        "error": "Send a JSON object with 'Content-Type: application/json', not 'application/x-www-form-urlencoded'"}
+
+
+SUBMISSION_BODIES = [
+    (row[0], row[1].replace(b'"username"', b'"source"').replace(b'"password": "x"', b'"exercise": "mse_grad"'),
+     row[2].replace("'username'", "'source'").replace("'password'", "'exercise'"))
+    for row in BAD_BODIES] + [
+    ("list-for-the-exercise", b'{"exercise": ["mse_grad"], "source": "x = 1"}',
+     "'exercise' must be a string, not a list"),
+    ("number-for-the-filename", b'{"exercise": "mse_grad", "source": "x = 1", "filename": 7}',
+     "'filename' must be a string, not a number"),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), [row[1:] for row in SUBMISSION_BODIES],
+                         ids=[row[0] for row in SUBMISSION_BODIES])
+def test_a_bad_json_submission_is_a_400_that_says_what_is_wrong_and_stores_nothing(client, session, make_user,
+                                                                                  token_for, body, message):
+    answer = client.post("/api/v1/submissions", data=body, content_type="application/json",
+                         headers=token_for(make_user()))
+    assert (answer.status_code, answer.json) == (400, {"error": answer.json["error"]})
+    assert answer.json["error"].startswith(message), answer.json["error"]
+    assert session.scalar(select(func.count()).select_from(Submission)) == 0

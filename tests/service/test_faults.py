@@ -158,7 +158,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, private_redis: PrivateRedis,
     env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
            "GRADEGRAD_DATABASE_URL": proxied_url, "GRADEGRAD_BROKER_URL": private_redis.url,
            "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
-           "GRADEGRAD_RUNNING_LOST_AFTER_SECONDS": str(RUNNING_LOST_AFTER),
+           "GRADEGRAD_RUNNING_LOST_AFTER_SECONDS": str(RUNNING_LOST_AFTER), "GRADEGRAD_MAX_IN_FLIGHT": "6",
            "GRADEGRAD_TASK_SOFT_TIME_LIMIT": str(SOFT_LIMIT), "GRADEGRAD_TASK_TIME_LIMIT": str(HARD_LIMIT)}
     app = create_app({"SECRET_KEY": "x", "DATABASE_URL": direct_url, "BROKER_URL": private_redis.url})
     tokens = {}

@@ -49,6 +49,7 @@ def test_too_many_attempts_end_as_an_error_for_the_student(session, make_user, m
     session.commit()
     row = session.get(Submission, submission.id, populate_existing=True)
     assert row.status == "error" and "3 times" in row.error
+    assert row.charged is False  # redelivered after the database went away or a worker died: the host's fault
 
 
 def test_a_grader_failure_is_stored_as_status_error(session, make_user, make_submission):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from web.models import ApiToken, Regrade, Submission, utcnow
+from web import auth
+from web.models import ApiToken, FailedSignIn, Regrade, Submission, utcnow
 
 SECRET = "GRACES_SECRET_ANSWER"
 REPORT = {"score": 1.0, "passed": True, "error": None, "hints": [], "samples": [], "output": SECRET + "_OUTPUT",
@@ -146,3 +150,35 @@ def test_the_openapi_document_names_retry_after_on_every_429_and_503(client):
                for status, answer in operation["responses"].items() if status in ("429", "503")]
     assert ("/tokens", "429") in {(path, status) for path, status, _ in answers}
     assert all("Retry-After" in answer["headers"] for _, _, answer in answers)
+
+
+def test_forty_guesses_at_once_get_no_more_than_ten_passwords_checked(app, session, make_user, monkeypatch):
+    make_user("ada")
+    checked, lock = [], threading.Lock()
+
+    class CountingHasher(PasswordHasher):
+        """The real hasher, noting each password it checks."""
+
+        def verify(self, hashed: str | bytes, password: str | bytes) -> bool:
+            with lock:
+                checked.append(password)
+            return super().verify(hashed, password)
+
+    monkeypatch.setattr(auth, "hasher", CountingHasher())
+    start = threading.Barrier(40)
+
+    def guess(n: int) -> tuple[int, str]:
+        client = app.test_client()
+        start.wait()
+        answer = client.post("/api/v1/tokens", json={"username": "ada", "password": f"guess{n}"})
+        return answer.status_code, answer.json["error"]
+
+    with ThreadPoolExecutor(40) as pool:
+        answers = list(pool.map(guess, range(40)))
+    wrong = [error for status, error in answers if status == 401]
+    held = [error for status, error in answers if status == 429]
+    assert len(checked) <= 10 and len(wrong) == len(checked), (len(checked), answers)
+    assert len(wrong) + len(held) == 40 and all(error == "Wrong username or password" for error in wrong)
+    assert all(error.startswith("Too many failed sign-ins; try again in") for error in held)
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(FailedSignIn)) == len(wrong)

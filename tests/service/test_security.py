@@ -111,3 +111,39 @@ def test_a_signed_in_students_submission_gets_503_when_the_database_goes_away(ap
     answer = client.post("/exercises/mse_grad", data={"source": "def mse_grad(y_hat, y):\n    return 0\n"})
     assert answer.status_code == 503 and "nothing was saved" in answer.text and "Traceback" not in answer.text
     app.extensions["db"].kw["bind"].dispose()
+
+
+
+def signed_in(web, username):
+    client = web.test_client()
+    answer = client.post("/login", data={"username": username, "password": "correct horse battery"})
+    assert answer.status_code == 302, answer.text
+    return client
+
+
+def test_a_session_cookie_copied_before_sign_out_signs_in_no_more(make_app, session, make_user):
+    # An app of its own: the `app` fixture's context, pushed for the whole test, would share `g` (and with it
+    # Flask-Login's cached user) between requests, which a served app never does.
+    web = make_app(WTF_CSRF_ENABLED=False)
+    make_user("ada")
+    client = signed_in(web, "ada")
+    copied = client.get_cookie("session").value
+    assert client.get("/").status_code == 200
+    assert client.post("/logout").status_code == 302
+    thief = web.test_client()
+    thief.set_cookie("session", copied)
+    for answer in (thief.get("/"), thief.post("/exercises/mse_grad", data={"source": "x = 1"})):
+        assert answer.status_code == 302 and answer.headers["Location"].startswith("/login"), answer.status_code
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Submission)) == 0
+    assert signed_in(web, "ada").get("/").status_code == 200  # signing in again gives a session that works
+
+
+def test_signing_out_ends_every_session_of_that_user_and_no_one_elses(make_app, make_user):
+    web = make_app(WTF_CSRF_ENABLED=False)
+    make_user("ada")
+    make_user("grace")
+    laptop, phone, grace = signed_in(web, "ada"), signed_in(web, "ada"), signed_in(web, "grace")
+    assert laptop.post("/logout").status_code == 302
+    assert phone.get("/").status_code == 302
+    assert grace.get("/").status_code == 200

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from web.models import Submission, utcnow
 
@@ -66,15 +66,31 @@ def test_submissions_older_than_an_hour_free_the_hourly_limit(client, session, m
     assert post_json(client, token_for(ada)).status_code == 202
 
 
-def test_a_grader_fault_costs_no_attempt_and_no_place_in_the_hour(client, session, make_user, token_for,
-                                                                  make_submission, published):
-    published("mse_grad").per_hour, published("mse_grad").max_attempts = 2, 2
+def graded_meanwhile(session):
+    """What a worker does between two submissions: every queued row is graded."""
+    session.execute(update(Submission).where(Submission.status == "queued").values(status="graded"))
+    session.commit()
+
+
+def test_only_a_fault_of_the_host_is_free_one_the_submission_provoked_counts(client, session, make_user, token_for,
+                                                                             make_submission, published):
+    published("mse_grad").per_hour, published("mse_grad").max_attempts = 2, 3
     session.commit()
     ada = make_user()
     for _ in range(3):
-        make_submission(ada, status="error", error="the grader failed")
+        make_submission(ada, status="error", error="The grading server cannot isolate code right now", charged=False)
+    make_submission(ada, status="error", error="The grader failed on this submission (KeyError)", charged=True)
     headers = token_for(ada)
-    assert [post_json(client, headers).status_code for _ in range(3)] == [202, 202, 429]
+    assert post_json(client, headers).status_code == 202
+    graded_meanwhile(session)
+    answer = post_json(client, headers)
+    assert answer.status_code == 429 and answer.json["error"].startswith("Rate limit: mse_grad takes 2 submissions")
+    session.execute(update(Submission).values(created_at=utcnow() - timedelta(hours=2)))
+    session.commit()
+    assert post_json(client, headers).status_code == 202
+    graded_meanwhile(session)
+    answer = post_json(client, headers)
+    assert answer.status_code == 429 and answer.json["error"].startswith("No attempts left: mse_grad allows 3")
 
 
 def test_spent_attempts_are_refused_before_a_row_is_written(client, session, make_user, token_for, make_submission,
@@ -172,3 +188,69 @@ def test_two_submissions_at_once_cannot_both_take_the_last_place(app, session, m
         statuses = sorted(pool.map(lambda _: submit_together(), range(2)))
     assert statuses[0] == 202 and statuses[1] in (429, 503)  # SQLite may refuse the loser's stale write outright
     assert stored(session) == 1
+
+
+STILL_GRADING = ("A previous submission is still being graded: 2 of your submissions may wait for or be in grading "
+                 "at once; submit again once one has finished")
+
+
+def test_a_third_submission_while_two_are_in_flight_is_refused_until_one_is_graded(client, session, make_user,
+                                                                                  token_for, make_submission):
+    ada = make_user()
+    make_submission(ada, status="running")
+    headers = token_for(ada)
+    assert post_json(client, headers).status_code == 202
+    answer = post_json(client, headers)
+    assert answer.status_code == 429 and answer.json == {"error": STILL_GRADING}
+    assert answer.headers["Retry-After"] == "10"
+    assert stored(session) == 2
+    graded_meanwhile(session)
+    assert post_json(client, headers).status_code == 202
+
+
+def test_the_submit_form_flashes_why_a_submission_in_flight_holds_the_next_back(client, session, make_user, sign_in,
+                                                                               make_submission):
+    ada = make_user()
+    make_submission(ada, status="queued", exercise="linreg_grad")
+    make_submission(ada, status="running")
+    sign_in(ada)
+    answer = client.post("/exercises/mse_grad", data={"source": RIGHT})
+    assert answer.status_code == 429 and answer.headers["Retry-After"] == "10"
+    assert 'class="flash error" role="alert">A previous submission is still being graded' in answer.text
+    assert stored(session) == 2
+
+
+def test_regrades_and_instructors_are_not_held_to_the_in_flight_limit(client, session, make_user, token_for,
+                                                                     make_submission):
+    ada, prof = make_user(), make_user("prof", role="instructor")
+    for _ in range(3):
+        make_submission(ada, status="queued", queue="regrade")
+    assert post_json(client, token_for(ada)).status_code == 202
+    prof_headers = token_for(prof)
+    assert [post_json(client, prof_headers).status_code for _ in range(3)] == [202, 202, 202]
+
+
+def test_the_in_flight_limit_is_an_app_setting(make_app, session, make_user, token_for, monkeypatch):
+    monkeypatch.setenv("GRADEGRAD_MAX_IN_FLIGHT", "1")
+    client, headers = make_app().test_client(), token_for(make_user())
+    assert post_json(client, headers).status_code == 202
+    answer = post_json(client, headers)
+    assert answer.status_code == 429 and "1 of your submissions may wait" in answer.json["error"]
+
+
+def test_submissions_at_once_never_put_more_than_the_limit_in_flight(app, session, make_user, token_for, published):
+    published("mse_grad")
+    headers, start = token_for(make_user()), threading.Barrier(6)
+
+    def submit_together() -> tuple[int, dict]:
+        start.wait()
+        answer = post_json(app.test_client(), headers)
+        return answer.status_code, answer.json
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: submit_together(), range(6)))
+    accepted = [status for status, _ in answers if status == 202]
+    refused = [body for status, body in answers if status == 429]
+    assert 1 <= len(accepted) <= 2 and refused and all(body == {"error": STILL_GRADING} for body in refused), answers
+    assert all(status in (202, 429, 503) for status, _ in answers)  # SQLite may refuse a stale write outright
+    assert stored(session) == len(accepted)
