@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from exercises.base import Exercise
+from grader.exercise import Exercise
 from grader.compare import compare
 from grader.feedback import named_mistake
 from grader.report import GradeReport

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.base import Case, Exercise
+from grader.exercise import Case, Exercise
 from grader.compare import Comparison, close, same_answer
 from grader.tolerances import Tolerance
 

@@ -27,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = 2 * app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
 
     from web import auth, db, errors, security
-    from worker.queue import celery_init_app
+    from web.queue import celery_init_app
 
     db.init_app(app)
     auth.init_app(app)

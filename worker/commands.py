@@ -8,7 +8,7 @@ import tempfile
 import click
 from flask import Flask
 
-from worker.queue import LIVE, REGRADE
+from web.queue import LIVE, REGRADE
 
 
 @click.command("worker")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
 from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
-from worker.queue import REGRADE, new_task_id
+from web.queue import REGRADE, new_task_id
 
 # The statements of every grading, built once on the tables: building one costs more CPU than
 # running it, and ORM-enabled statements cost more again (together 1.2 ms of a grading's 3 ms

@@ -1,6 +1,6 @@
 """Wrong gradients students write for mlp_grad, each with its hint."""
 
-from exercises.base import Mistake
+from grader.exercise import Mistake
 from exercises.common import sigmoid
 from exercises.mlp_grad.reference import backward, forward, gradient, sigmoid_derivative
 

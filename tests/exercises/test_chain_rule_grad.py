@@ -82,14 +82,14 @@ WRONG = {
 
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
-    report = grade(dedent(source), "chain_rule_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("chain_rule_grad"), seed=SEED)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
 
 @pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
-    report = grade(dedent(source), "chain_rule_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("chain_rule_grad"), seed=SEED)
     assert not report.passed
     assert EXERCISE.mistake(mistake).hint in report.hints
     assert leaked_expected_values(EXERCISE, report) == []
@@ -102,13 +102,13 @@ def test_zero_d_input_gets_a_zero_d_reference():
 
 
 def test_zero_d_answer_to_a_zero_d_input_is_accepted():
-    report = grade(dedent(VECTORISED), "chain_rule_grad", seed=SEED)
+    report = grade(dedent(VECTORISED), get_exercise("chain_rule_grad"), seed=SEED)
     assert {c.name: c.passed for c in report.cases}["0-d input"]
 
 
 def test_shape_one_answer_to_a_zero_d_input_is_rejected_with_a_shape_message():
     source = VECTORISED.replace("return du", "return np.atleast_1d(du").replace("* du\n", "* du)\n")
-    report = grade(dedent(source), "chain_rule_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("chain_rule_grad"), seed=SEED)
     by_name = {c.name: c for c in report.cases}
     zero_d = by_name["0-d input"]
     assert not zero_d.passed and zero_d.kind == "shape"

@@ -74,7 +74,7 @@ WRONG = {
 
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
-    report = grade(dedent(source), "deep_linear_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("deep_linear_grad"), seed=SEED)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
@@ -82,7 +82,7 @@ def test_correct_implementation_passes(source):
 @pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
     assert source != MATMUL
-    report = grade(dedent(source), "deep_linear_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("deep_linear_grad"), seed=SEED)
     assert not report.passed
     assert EXERCISE.mistake(mistake).hint in report.hints
     assert leaked_expected_values(EXERCISE, report) == []
@@ -90,7 +90,7 @@ def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, m
 
 def test_transposed_dw2_gets_a_shape_message():
     source = MATMUL.replace("h1.T @ dh2", "dh2.T @ h1")
-    report = grade(dedent(source), "deep_linear_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("deep_linear_grad"), seed=SEED)
     case = {c.name: c for c in report.cases}["all widths different"]
     assert case.kind == "shape"
     assert "'dw2' has the wrong shape: got (2, 3), expected (3, 2) (it looks transposed)" in case.message

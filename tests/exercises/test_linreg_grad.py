@@ -81,14 +81,14 @@ WRONG = {
 
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
-    report = grade(dedent(source), "linreg_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("linreg_grad"), seed=SEED)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
 
 @pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
-    report = grade(dedent(source), "linreg_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("linreg_grad"), seed=SEED)
     assert not report.passed
     assert EXERCISE.mistake(mistake).hint in report.hints
     assert leaked_expected_values(EXERCISE, report) == []
@@ -118,6 +118,6 @@ def test_shape_one_arrays_are_rejected_with_a_shape_message():
             r = a * x + b - y
             return np.array([2 * np.mean(x * r)]), np.array([2 * np.mean(r)])
     """
-    report = grade(dedent(source), "linreg_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("linreg_grad"), seed=SEED)
     assert report.score == 0.0
     assert all("got (1,), expected a scalar, shape ()" in c.message for c in report.cases)

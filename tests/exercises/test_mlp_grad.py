@@ -110,7 +110,7 @@ WRONG = {
 
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
-    report = grade(dedent(source), "mlp_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("mlp_grad"), seed=SEED)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
@@ -118,7 +118,7 @@ def test_correct_implementation_passes(source):
 @pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
     assert source != LOOP
-    report = grade(dedent(source), "mlp_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("mlp_grad"), seed=SEED)
     assert not report.passed
     assert EXERCISE.mistake(mistake).hint in report.hints
     assert leaked_expected_values(EXERCISE, report) == []

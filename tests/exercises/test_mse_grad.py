@@ -56,14 +56,14 @@ WRONG = {
 
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
-    report = grade(dedent(source), "mse_grad", seed=3)
+    report = grade(dedent(source), get_exercise("mse_grad"), seed=3)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
 
 @pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
-    report = grade(dedent(source), "mse_grad", seed=3)
+    report = grade(dedent(source), get_exercise("mse_grad"), seed=3)
     assert not report.passed and report.score < 1.0
     assert EXERCISE.mistake(mistake).hint in report.hints
     assert leaked_expected_values(EXERCISE, report) == []

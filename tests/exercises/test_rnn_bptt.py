@@ -130,19 +130,19 @@ def test_mutated_sources_really_differ_from_the_correct_one():
 
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
-    report = grade(dedent(source), "rnn_bptt", seed=SEED)
+    report = grade(dedent(source), get_exercise("rnn_bptt"), seed=SEED)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
 
 @pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
-    report = grade(dedent(source), "rnn_bptt", seed=SEED)
+    report = grade(dedent(source), get_exercise("rnn_bptt"), seed=SEED)
     assert not report.passed
     assert EXERCISE.mistake(mistake).hint in report.hints
     assert leaked_expected_values(EXERCISE, report) == []
 
 
 def test_truncated_bptt_passes_only_the_single_step_case():
-    report = grade(dedent(WRONG["truncated BPTT"][0]), "rnn_bptt", seed=SEED)
+    report = grade(dedent(WRONG["truncated BPTT"][0]), get_exercise("rnn_bptt"), seed=SEED)
     assert [c.name for c in report.cases if c.passed] == ["one step"]

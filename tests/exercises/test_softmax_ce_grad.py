@@ -95,21 +95,21 @@ WRONG = {
 
 @pytest.mark.parametrize("source", CORRECT.values(), ids=CORRECT.keys())
 def test_correct_implementation_passes(source):
-    report = grade(dedent(source), "softmax_ce_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("softmax_ce_grad"), seed=SEED)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
 
 @pytest.mark.parametrize(("source", "mistake"), WRONG.values(), ids=WRONG.keys())
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(source, mistake):
-    report = grade(dedent(source), "softmax_ce_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("softmax_ce_grad"), seed=SEED)
     assert not report.passed
     assert EXERCISE.mistake(mistake).hint in report.hints
     assert leaked_expected_values(EXERCISE, report) == []
 
 
 def test_naive_exp_fails_on_large_logits_with_non_finite_message_and_overflow_hint():
-    report = grade(dedent(NAIVE_EXP), "softmax_ce_grad", seed=SEED)
+    report = grade(dedent(NAIVE_EXP), get_exercise("softmax_ce_grad"), seed=SEED)
     by_name = {c.name: c for c in report.cases}
     large = by_name["logits of magnitude up to 1000"]
     assert not large.passed and large.kind == "nonfinite"

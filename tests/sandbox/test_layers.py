@@ -21,6 +21,7 @@ from grader.sandbox.limits import Limits
 from grader.sandbox.policy import UNSAFE_FLAG, SandboxUnavailable, isolating_layers, require_isolation, unsafe_local_run
 from grader.sandbox.protocol import Job
 from grader.sandbox.runner import SERVER_ENV, ForkServerRunner
+from exercises import get_exercise
 
 
 def namespaces_allowed() -> bool:
@@ -122,7 +123,7 @@ class RefusingRunner:
 
 def test_refused_grading_raises_instead_of_scoring_the_student() -> None:
     with pytest.raises(SandboxUnavailable):
-        grade("def mse_grad(y_hat, y):\n    return y_hat\n", "mse_grad", runner=RefusingRunner())
+        grade("def mse_grad(y_hat, y):\n    return y_hat\n", get_exercise("mse_grad"), runner=RefusingRunner())
 
 
 def test_refused_grading_exits_non_zero_with_the_reason(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -192,11 +193,12 @@ def test_grading_still_runs_where_namespaces_are_refused() -> None:
         f"for flag in {flags}:\n"
         "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), 'clone', pyseccomp.Arg(0, pyseccomp.MASKED_EQ, flag, flag))\n"
         "refuse.load()\n"
+        "from exercises import get_exercise\n"
         "from grader.pipeline import grade\n"
         "from grader.sandbox.runner import ForkServerRunner\n"
         "runner = ForkServerRunner()\n"
-        "honest = grade('def mse_grad(y_hat, y):\\n    return 2 * (y_hat - y) / len(y)\\n', 'mse_grad', runner=runner)\n"
-        "forks = grade('import os\\nos.fork()\\n', 'mse_grad', runner=runner)\n"
+        "honest = grade('def mse_grad(y_hat, y):\\n    return 2 * (y_hat - y) / len(y)\\n', get_exercise('mse_grad'), runner=runner)\n"
+        "forks = grade('import os\\nos.fork()\\n', get_exercise('mse_grad'), runner=runner)\n"
         "print(json.dumps({'layers': runner.layers, 'honest': honest.score, 'forks': forks.error}))\n"
         "runner.close()\n"
     )

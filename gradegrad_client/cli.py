@@ -15,7 +15,7 @@ import requests
 from rich.console import Console
 from rich.table import Table
 
-from grader.render import render_report
+from gradegrad_client.render import render_report
 
 DONE = ("graded", "error")
 
