@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, func, select
 
 from stack import RIGHT, Service, percentile
 
-from grader.client import poll_delays
+from gradegrad_client.cli import poll_delays
 
 SOURCES = {
     "right": RIGHT,

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from exercises import EXERCISES  # noqa: E402
-from exercises.base import Exercise  # noqa: E402
+from grader.exercise import Exercise  # noqa: E402
 from grader.sandbox import harness  # noqa: E402
 from grader.sandbox.fresh import FreshInterpreterRunner  # noqa: E402
 from grader.sandbox.jail import JailResult, Runner, judge_run  # noqa: E402

@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import case, create_engine, func, select
 
 from stack import RIGHT, Service, percentile
+from exercises import get_exercise
 
 STUDENT_SHARE = 20  # submissions per student, under the default limit of 30 an hour
 BASELINE_SECONDS = 5.0
@@ -55,10 +56,10 @@ def grade_back_to_back(seconds: float) -> float:
 
     runner = ForkServerRunner()
     try:
-        grade(RIGHT, "mse_grad", runner=runner)  # start and warm the server
+        grade(RIGHT, get_exercise("mse_grad"), runner=runner)  # start and warm the server
         count, started = 0, time.perf_counter()
         while time.perf_counter() - started < seconds:
-            assert grade(RIGHT, "mse_grad", runner=runner).passed
+            assert grade(RIGHT, get_exercise("mse_grad"), runner=runner).passed
             count += 1
         return count / (time.perf_counter() - started)
     finally:

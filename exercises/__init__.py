@@ -1,10 +1,12 @@
-"""The exercise catalogue: one package per exercise, each exposing ``EXERCISE``."""
+"""The built-in demo course: one package per exercise, each exposing ``EXERCISE``."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
-from exercises.base import Exercise
+from grader.exercise import Catalogue, Exercise, UnknownExercise
+
+__all__ = ["CATALOGUE", "EXERCISES", "Exercise", "UnknownExercise", "get_exercise"]
 
 # The names are the public contract of docs/contract.md: add, never rename.
 CATALOGUE = (
@@ -17,17 +19,5 @@ CATALOGUE = (
     "deep_linear_grad",
 )
 
-
-class UnknownExercise(KeyError):
-    """No exercise of that name is in the catalogue."""
-
-
-EXERCISES: dict[str, Exercise] = {name: import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE}
-
-
-def get_exercise(name: str) -> Exercise:
-    """The exercise called ``name``; raises UnknownExercise with the known names."""
-    try:
-        return EXERCISES[name]
-    except KeyError:
-        raise UnknownExercise(f"unknown exercise '{name}'; known: {', '.join(EXERCISES)}") from None
+EXERCISES = Catalogue.of(import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE)
+get_exercise = EXERCISES.get_exercise

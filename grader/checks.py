@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from exercises.base import Case, Exercise
+from grader.exercise import Case, Exercise
 from grader.compare import compare
 from grader.feedback import Answered, named_mistake
 from grader.report import GradeReport

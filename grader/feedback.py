@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from exercises.base import Case, Exercise, Mistake
+from grader.exercise import Case, Exercise, Mistake
 from grader.compare import Comparison, close, compare, same_answer
 from grader.tolerances import TINY, Tolerance
 

@@ -10,8 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises import get_exercise
-from exercises.base import Case, Exercise
+from grader.exercise import Case, Exercise
 from grader.compare import compare
 from grader.feedback import Answered, describe, explain_together
 from grader.report import CaseReport, GradeReport, SampleReport
@@ -24,7 +23,7 @@ from grader.tolerances import tolerance_for
 MiB = 1024 * 1024
 
 
-def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runner | None = None,
+def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | None = None,
           limits: Limits | None = None) -> GradeReport:
     """Grade ``source`` against the exercise's hidden suite for ``seed``.
 
@@ -36,7 +35,6 @@ def grade(source: str, exercise: str | Exercise, seed: int = 0, *, runner: Runne
     the code printed in the graded run, hidden cases included, for instructors only;
     ``output``, which the student sees, is what it prints on the public samples alone.
     """
-    exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
     limits = limits or DEFAULT_LIMITS
     runner = runner or default_runner()
     hidden = exercise.hidden_cases(seed)

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from markupsafe import Markup
 
-from grader.display import visible
+from gradegrad_client.display import visible
 from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
 from web.strict_json import StrictJSONProvider
 
@@ -36,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = 2 * app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
 
     from web import auth, db, errors, security
-    from worker.queue import celery_init_app
+    from web.queue import celery_init_app
 
     db.init_app(app)
     auth.init_app(app)

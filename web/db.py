@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
-from grader.strict_json import strict_dumps
+from gradegrad_client.strict_json import strict_dumps
 
 
 IDLE_BEFORE_PING_SECONDS = 2.0

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from web.models import CourseExercise, Regrade, Submission, User, utcnow
 from web.submissions import enqueue
-from worker.queue import REGRADE, new_task_id
+from web.queue import REGRADE, new_task_id
 
 
 def mark_for_regrade(session: Session, submission: Submission, by: User) -> None:

@@ -8,7 +8,7 @@ import sys
 import time
 from types import FrameType
 
-from worker.queue import LIVE, REGRADE
+from web.queue import LIVE, REGRADE
 
 GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
 

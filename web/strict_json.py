@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
 
-from grader.strict_json import strict_value
+from gradegrad_client.strict_json import strict_value
 
 
 class StrictJSONProvider(DefaultJSONProvider):

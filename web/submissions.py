@@ -15,10 +15,10 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from exercises import EXERCISES, Exercise
-from grader.strict_json import strict_value
+from gradegrad_client.strict_json import strict_value
 from grader.submission import SubmissionError, read_submission
 from web.models import CaseResult, CourseExercise, Submission, User, utcnow
-from worker.queue import LIVE, new_task_id, send_grading
+from web.queue import LIVE, new_task_id, send_grading
 
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ import click
 from flask import Flask
 
 from web.instance import keep_new_files_private
-from worker.queue import LIVE, REGRADE
+from web.queue import LIVE, REGRADE
 
 
 @click.command("worker")

@@ -10,9 +10,9 @@ from sqlalchemy import Connection, bindparam, delete, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
-from grader.strict_json import strict_value
+from gradegrad_client.strict_json import strict_value
 from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
-from worker.queue import REGRADE, new_task_id
+from web.queue import REGRADE, new_task_id
 
 # The statements of every grading, built once on the tables: building one costs more CPU than
 # running it, and ORM-enabled statements cost more again (together 1.2 ms of a grading's 3 ms

@@ -1,6 +1,6 @@
 """chain_rule_grad: the derivative of sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)), elementwise."""
 
-from exercises.base import assemble
+from grader.exercise import assemble
 from exercises.chain_rule_grad import cases, mistakes, reference
 
 EXERCISE = assemble(

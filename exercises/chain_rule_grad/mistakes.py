@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exercises.base import Mistake
+from grader.exercise import Mistake
 from exercises.chain_rule_grad.reference import f, inner, inner_derivative
 
 

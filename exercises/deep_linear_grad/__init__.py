@@ -1,6 +1,6 @@
 """deep_linear_grad: the gradients of a three-weight linear network's mean squared error."""
 
-from exercises.base import assemble
+from grader.exercise import assemble
 from exercises.deep_linear_grad import cases, mistakes, reference
 
 EXERCISE = assemble(

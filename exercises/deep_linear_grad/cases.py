@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exercises.base import Case
+from grader.exercise import Case
 
 
 def _case(name: str, rng: np.random.Generator, n: int, d0: int, d1: int, d2: int) -> Case:

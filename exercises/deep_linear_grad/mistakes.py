@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exercises.base import Mistake
+from grader.exercise import Mistake
 from exercises.deep_linear_grad.reference import backward, gradient, output_gradient
 
 

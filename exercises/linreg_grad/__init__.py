@@ -1,6 +1,6 @@
 """linreg_grad: the gradient of a linear regression's mean squared error with respect to its slope and intercept."""
 
-from exercises.base import assemble
+from grader.exercise import assemble
 from exercises.linreg_grad import cases, mistakes, reference
 
 EXERCISE = assemble(

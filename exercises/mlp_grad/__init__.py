@@ -1,6 +1,6 @@
 """mlp_grad: back-propagation through a stack of sigmoid layers with a sum-of-squares loss."""
 
-from exercises.base import assemble
+from grader.exercise import assemble
 from exercises.mlp_grad import cases, mistakes, reference
 
 EXERCISE = assemble(

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exercises.base import Case
+from grader.exercise import Case
 
 
 def _case(name: str, rng: np.random.Generator, dims: list[int]) -> Case:

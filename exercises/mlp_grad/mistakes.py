@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exercises.base import Mistake
+from grader.exercise import Mistake
 from exercises.common import sigmoid
 from exercises.mlp_grad.reference import backward, forward, gradient, sigmoid_derivative
 

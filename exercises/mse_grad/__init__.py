@@ -1,6 +1,6 @@
 """mse_grad: the gradient of the mean squared error with respect to the prediction."""
 
-from exercises.base import assemble
+from grader.exercise import assemble
 from exercises.mse_grad import cases, mistakes, reference
 
 EXERCISE = assemble(

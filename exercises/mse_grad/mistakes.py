@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exercises.base import Mistake
+from grader.exercise import Mistake
 
 
 def _no_mean(y_hat, y):

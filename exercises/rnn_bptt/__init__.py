@@ -1,6 +1,6 @@
 """rnn_bptt: back-propagation through time in a tanh recurrent network with softmax outputs."""
 
-from exercises.base import assemble
+from grader.exercise import assemble
 from exercises.rnn_bptt import cases, mistakes, reference
 
 EXERCISE = assemble(

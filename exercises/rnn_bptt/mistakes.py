@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exercises.base import Mistake
+from grader.exercise import Mistake
 from exercises.common import one_hot, softmax
 from exercises.rnn_bptt.reference import backward, exact_step, forward, gradient
 

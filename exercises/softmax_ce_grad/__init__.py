@@ -1,6 +1,6 @@
 """softmax_ce_grad: the gradient of the summed softmax cross-entropy with respect to the logits."""
 
-from exercises.base import assemble
+from grader.exercise import assemble
 from exercises.softmax_ce_grad import cases, mistakes, reference
 
 EXERCISE = assemble(

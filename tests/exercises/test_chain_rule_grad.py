@@ -20,14 +20,14 @@ def test_zero_d_input_gets_a_zero_d_reference():
 
 
 def test_zero_d_answer_to_a_zero_d_input_is_accepted():
-    report = grade(VECTORISED, "chain_rule_grad", seed=SEED)
+    report = grade(VECTORISED, get_exercise("chain_rule_grad"), seed=SEED)
     assert {c.name: c.passed for c in report.cases}["0-d input"]
 
 
 def test_shape_one_answer_to_a_zero_d_input_is_rejected_with_a_shape_message():
     source = VECTORISED.replace("return du", "return np.atleast_1d(du").replace("* du\n", "* du)\n")
     assert source != VECTORISED
-    report = grade(source, "chain_rule_grad", seed=SEED)
+    report = grade(source, get_exercise("chain_rule_grad"), seed=SEED)
     by_name = {c.name: c for c in report.cases}
     zero_d = by_name["0-d input"]
     assert not zero_d.passed and zero_d.kind == "shape"

@@ -12,7 +12,7 @@ MATMUL = COLLECTION.correct["matrix products"]
 def test_transposed_dw2_gets_a_shape_message():
     source = MATMUL.replace("h1.T @ dh2", "dh2.T @ h1")
     assert source != MATMUL
-    report = grade(source, "deep_linear_grad", seed=COLLECTION.seed)
+    report = grade(source, get_exercise("deep_linear_grad"), seed=COLLECTION.seed)
     case = {c.name: c for c in report.cases}["all widths different"]
     assert case.kind == "shape"
     assert "'dw2' has the wrong shape: got (2, 3), expected (3, 2) (it looks transposed)" in case.message

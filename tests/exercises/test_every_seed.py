@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from exercises import EXERCISES, get_exercise
-from exercises.base import Mistake
+from grader.exercise import Mistake
 from exercises.rnn_bptt.cases import LONG_MEMORY_STEPS
 from exercises.rnn_bptt.mistakes import _truncated_after
 from exercises.softmax_ce_grad import cases as softmax_cases

@@ -37,6 +37,6 @@ def test_shape_one_arrays_are_rejected_with_a_shape_message():
             r = a * x + b - y
             return np.array([2 * np.mean(x * r)]), np.array([2 * np.mean(r)])
     """
-    report = grade(dedent(source), "linreg_grad", seed=SEED)
+    report = grade(dedent(source), get_exercise("linreg_grad"), seed=SEED)
     assert report.score == 0.0
     assert all("got (1,), expected a scalar, shape ()" in c.message for c in report.cases)

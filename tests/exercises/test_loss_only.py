@@ -4,7 +4,7 @@ from textwrap import dedent
 
 import numpy as np
 
-from exercises.base import Case, Exercise
+from grader.exercise import Case, Exercise
 from grader.compare import compare
 from grader.pipeline import grade
 from grader.tolerances import tolerance_for

@@ -2,11 +2,12 @@
 
 from grader.pipeline import grade
 from tests.exercises.submissions import load
+from exercises import get_exercise
 
 COLLECTION = load("rnn_bptt")
 
 
 def test_truncated_bptt_passes_only_the_single_step_case():
     source, _ = COLLECTION.wrong["truncated BPTT"]
-    report = grade(source, "rnn_bptt", seed=COLLECTION.seed)
+    report = grade(source, get_exercise("rnn_bptt"), seed=COLLECTION.seed)
     assert [c.name for c in report.cases if c.passed] == ["one step"]

@@ -14,7 +14,7 @@ SEED = COLLECTION.seed
 
 def test_naive_exp_fails_on_large_logits_with_non_finite_message_and_overflow_hint():
     naive_exp, _ = COLLECTION.wrong["naive exp"]
-    report = grade(naive_exp, "softmax_ce_grad", seed=SEED)
+    report = grade(naive_exp, get_exercise("softmax_ce_grad"), seed=SEED)
     by_name = {c.name: c for c in report.cases}
     large = by_name["logits of magnitude up to 1000"]
     assert not large.passed and large.kind == "nonfinite"

@@ -43,7 +43,7 @@ def test_sources_of_a_collection_all_differ(exercise):
 
 @pytest.mark.parametrize("submission", RIGHT, ids=submission_id)
 def test_correct_implementation_passes(submission):
-    report = grade(submission.source, submission.exercise, seed=COLLECTIONS[submission.exercise].seed)
+    report = grade(submission.source, get_exercise(submission.exercise), seed=COLLECTIONS[submission.exercise].seed)
     assert report.error is None
     assert (report.score, report.passed) == (1.0, True)
 
@@ -51,7 +51,7 @@ def test_correct_implementation_passes(submission):
 @pytest.mark.parametrize("submission", WRONG, ids=submission_id)
 def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(submission):
     exercise = get_exercise(submission.exercise)
-    report = grade(submission.source, submission.exercise, seed=COLLECTIONS[submission.exercise].seed)
+    report = grade(submission.source, get_exercise(submission.exercise), seed=COLLECTIONS[submission.exercise].seed)
     assert not report.passed and report.score < 1.0
     assert exercise.mistake(submission.mistake).hint in report.hints
     assert leaked_expected_values(exercise, report) == []

@@ -13,7 +13,7 @@ SEED = 5
 
 
 def failing(source):
-    report = grade(textwrap.dedent(source), "mse_grad", seed=SEED)
+    report = grade(textwrap.dedent(source), get_exercise("mse_grad"), seed=SEED)
     assert not report.passed
     return report
 
@@ -64,6 +64,6 @@ def test_public_samples_show_inputs_expected_and_got():
 
 def test_samples_do_not_count_toward_the_score():
     source = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y) if len(y) != 3 else y * 0\n"
-    report = grade(source, "mse_grad", seed=SEED)
+    report = grade(source, get_exercise("mse_grad"), seed=SEED)
     assert not next(s for s in report.samples if s.name == "three points").passed
     assert report.score == 1.0 - sum(not c.passed for c in report.cases) / len(report.cases)

@@ -14,7 +14,7 @@ SEED = 0
 
 
 def graded(exercise, source, seed=SEED):
-    report = grade(textwrap.dedent(source), exercise, seed=seed)
+    report = grade(textwrap.dedent(source), get_exercise(exercise), seed=seed)
     assert report.error is None and not report.passed
     return report
 

@@ -23,7 +23,7 @@ def mse_grad(y_hat, y):
 
 @pytest.mark.parametrize("source", [PRINTS_INPUTS, FINDS_INPUTS], ids=["prints its inputs", "searches the frames"])
 def test_output_shows_only_the_public_samples_and_the_graded_run_goes_to_hidden_output(source):
-    report = grade(source, "mse_grad", seed=3)
+    report = grade(source, get_exercise("mse_grad"), seed=3)
     samples = [list(sample.inputs["y_hat"]) for sample in report.samples]
     hidden = [repr(float(value)) for case in report.cases[-3:] for value in report_inputs(case.name, 3)]
     assert report.passed

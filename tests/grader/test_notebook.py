@@ -5,6 +5,7 @@ import pytest
 
 from grader.pipeline import grade
 from grader.submission import SubmissionError, read_submission
+from exercises import get_exercise
 
 
 def notebook(*cells, markdown="# My work"):
@@ -21,14 +22,14 @@ def test_notebook_with_magics_and_shell_lines_grades():
         "mse_grad?",
         "mse_grad(np.ones(2), np.zeros(2))",
     )
-    report = grade(read_submission("hw.ipynb", data, "mse_grad"), "mse_grad", seed=1)
+    report = grade(read_submission("hw.ipynb", data, "mse_grad"), get_exercise("mse_grad"), seed=1)
     assert report.passed
 
 
 def test_unfinished_scratch_cell_does_not_fail_the_notebook():
     data = notebook("import numpy as np", "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)",
                     "for i in range(3):\n")
-    report = grade(read_submission("hw.ipynb", data, "mse_grad"), "mse_grad", seed=1)
+    report = grade(read_submission("hw.ipynb", data, "mse_grad"), get_exercise("mse_grad"), seed=1)
     assert report.passed
 
 

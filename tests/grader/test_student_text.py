@@ -8,10 +8,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from grader.display import visible
+from gradegrad_client.display import visible
 from grader.pipeline import grade
-from grader.render import render_report
-from grader.strict_json import strict_dumps, strict_value
+from gradegrad_client.render import render_report
+from gradegrad_client.strict_json import strict_dumps, strict_value
+from exercises import get_exercise
 
 GRADEGRAD = [str(Path(sys.executable).parent / "gradegrad")]
 RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
@@ -76,7 +77,7 @@ def rendered(report):
 
 
 def test_the_text_report_shows_escapes_and_markup_as_text_not_as_effects():
-    report = grade(FAKE_VERDICT, "mse_grad").to_dict()
+    report = grade(FAKE_VERDICT, get_exercise("mse_grad")).to_dict()
     text = rendered(report)
     assert "\x1b[2J" not in text and "\x1b[1;32m" not in text and "\r" not in text and "\u202e" not in text
     assert "\u241b[2J\u241b[H\u241b[1;32mPASSED\u241b[0m [bold green]PASSED[/] \\u202eDESSAP\u240d" in text
@@ -93,7 +94,7 @@ def test_gradegrad_grade_prints_no_escape_the_student_wrote(tmp_path):
 
 
 def test_a_hidden_verdict_renders_as_neither_passed_nor_failed():
-    report = grade(RIGHT, "mse_grad").to_dict()
+    report = grade(RIGHT, get_exercise("mse_grad")).to_dict()
     for case in report["cases"]:
         case.update(passed=None, message="Hidden by the instructor", kind="hidden")
     text = rendered(report)

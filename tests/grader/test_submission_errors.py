@@ -6,13 +6,14 @@ import pytest
 
 from grader.pipeline import grade
 from grader.sandbox.limits import DEFAULT_LIMITS
+from exercises import get_exercise
 
 RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 FAST_LIMITS = DEFAULT_LIMITS.with_overrides(wall_seconds=2.0, cpu_seconds=1)
 
 
 def run(source, **kwargs):
-    return grade(textwrap.dedent(source), "mse_grad", seed=3, **kwargs)
+    return grade(textwrap.dedent(source), get_exercise("mse_grad"), seed=3, **kwargs)
 
 
 def test_right_answer_passes_every_hidden_case():

@@ -14,6 +14,7 @@ from grader.pipeline import grade
 from grader.report import GradeReport
 from grader.sandbox.limits import Limits
 from grader.sandbox.runner import SLOT_UID_BASE, SLOTS, ForkServerRunner
+from exercises import get_exercise
 
 HONEST = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 TEST_LIMITS = Limits(wall_seconds=10.0, cpu_seconds=1, output_bytes=256 * 1024)
@@ -110,8 +111,8 @@ def grade_hostile(runner: ForkServerRunner) -> Callable[..., GradeReport]:
     """Grade a hostile source (which must compile), then check the next honest submission still grades right."""
     def run(source: str, limits: Limits = TEST_LIMITS) -> GradeReport:
         compile_attack(source)
-        report = grade(source, "mse_grad", runner=runner, limits=limits)
-        honest = grade(HONEST, "mse_grad", runner=runner, limits=TEST_LIMITS)
+        report = grade(source, get_exercise("mse_grad"), runner=runner, limits=limits)
+        honest = grade(HONEST, get_exercise("mse_grad"), runner=runner, limits=TEST_LIMITS)
         assert honest.error is None and honest.score == 1.0, honest.error
         return report
     return run

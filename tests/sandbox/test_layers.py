@@ -23,6 +23,7 @@ from grader.sandbox.policy import UNSAFE_FLAG, SandboxUnavailable, isolating_lay
 from grader.sandbox.protocol import Job
 from grader.sandbox.runner import SERVER_ENV, ForkServerRunner
 from tests.sandbox.conftest import WRAPPING_SHAPE, assert_held
+from exercises import get_exercise
 
 
 def namespaces_allowed() -> bool:
@@ -125,7 +126,7 @@ class RefusingRunner:
 
 def test_refused_grading_raises_instead_of_scoring_the_student() -> None:
     with pytest.raises(SandboxUnavailable):
-        grade("def mse_grad(y_hat, y):\n    return y_hat\n", "mse_grad", runner=RefusingRunner())
+        grade("def mse_grad(y_hat, y):\n    return y_hat\n", get_exercise("mse_grad"), runner=RefusingRunner())
 
 
 def test_refused_grading_exits_non_zero_with_the_reason(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -199,10 +200,11 @@ def grade_where_namespaces_are_refused(sources: dict[str, str]) -> dict[str, obj
         f"for flag in {flags}:\n"
         "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), 'clone', pyseccomp.Arg(0, pyseccomp.MASKED_EQ, flag, flag))\n"
         "refuse.load()\n"
+        "from exercises import get_exercise\n"
         "from grader.pipeline import grade\n"
         "from grader.sandbox.runner import ForkServerRunner\n"
         "runner = ForkServerRunner()\n"
-        "graded = {name: grade(source, 'mse_grad', runner=runner) for name, source in json.load(sys.stdin).items()}\n"
+        "graded = {name: grade(source, get_exercise('mse_grad'), runner=runner) for name, source in json.load(sys.stdin).items()}\n"
         "print(json.dumps({'layers': runner.layers, **{name: [r.score, r.error] for name, r in graded.items()}}))\n"
         "runner.close()\n"
     )

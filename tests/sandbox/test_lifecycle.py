@@ -12,6 +12,7 @@ from pathlib import Path
 from grader.pipeline import grade
 from grader.sandbox import default_runner
 from grader.sandbox.runner import ForkServerRunner
+from exercises import get_exercise
 
 HONEST = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 
@@ -36,27 +37,27 @@ def wait_gone(pid: int, seconds: float = 30.0) -> bool:
 
 
 def test_grading_uses_the_fork_server() -> None:
-    assert grade(HONEST, "mse_grad").score == 1.0
+    assert grade(HONEST, get_exercise("mse_grad")).score == 1.0
     assert isinstance(default_runner(), ForkServerRunner) and "seccomp" in default_runner().layers
 
 
 def test_a_dead_server_is_restarted() -> None:
-    assert grade(HONEST, "mse_grad").score == 1.0
+    assert grade(HONEST, get_exercise("mse_grad")).score == 1.0
     first = server_pid()
     os.kill(first, signal.SIGKILL)
     assert wait_gone(first)
-    assert grade(HONEST, "mse_grad").score == 1.0
+    assert grade(HONEST, get_exercise("mse_grad")).score == 1.0
     assert server_pid() != first
 
 
 def test_a_forked_process_gets_its_own_server() -> None:
-    assert grade(HONEST, "mse_grad").score == 1.0
+    assert grade(HONEST, get_exercise("mse_grad")).score == 1.0
     parent_server = server_pid()
     read, write = os.pipe()
     child = os.fork()
     if child == 0:
         try:
-            score = grade(HONEST, "mse_grad").score
+            score = grade(HONEST, get_exercise("mse_grad")).score
             os.write(write, f"{server_pid()} {score}".encode())
             default_runner().close()
         finally:
@@ -66,7 +67,7 @@ def test_a_forked_process_gets_its_own_server() -> None:
     os.close(read)
     os.waitpid(child, 0)
     assert int(answer[0]) != parent_server and float(answer[1]) == 1.0
-    assert server_pid() == parent_server and grade(HONEST, "mse_grad").score == 1.0
+    assert server_pid() == parent_server and grade(HONEST, get_exercise("mse_grad")).score == 1.0
 
 
 def test_server_and_children_end_when_the_grader_is_killed() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 import worker.tasks  # noqa: F401  (registers the grading task with every Celery app)
 from web.models import Submission
-from worker.queue import GRADE_TASK
+from web.queue import GRADE_TASK
 
 NAN_ANSWER = "import numpy as np\ndef mse_grad(y_hat, y):\n    return np.full(len(y), np.nan)\n"
 INF_ANSWER = "import numpy as np\ndef mse_grad(y_hat, y):\n    return np.full(len(y), -np.inf)\n"

@@ -14,6 +14,7 @@ import pytest
 from grader.pipeline import grade
 from tests.service.conftest import PASSWORD
 from worker.grading import record_report
+from exercises import get_exercise
 
 # Right on the public samples (n <= 3), the sign wrong on longer hidden cases; prints its input.
 SIGN_WRONG_WHEN_LONG = """def mse_grad(y_hat, y):
@@ -33,7 +34,7 @@ def graded(session, make_user, make_submission, published):
         session.commit()
         ada, prof = make_user("ada"), make_user("prof", role="instructor")
         submission = make_submission(ada, source=SIGN_WRONG_WHEN_LONG, status="running")
-        report = grade(SIGN_WRONG_WHEN_LONG, "mse_grad", SEED)
+        report = grade(SIGN_WRONG_WHEN_LONG, get_exercise("mse_grad"), SEED)
         assert 0 < report.score < 1 and any(SIGN_HINT in hint for hint in report.hints)
         assert all(sample.passed and sample.hint is None for sample in report.samples)
         record_report(session, submission.id, report.to_dict())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from collections.abc import Iterable
 from typing import Any, Callable, Literal
 
 import numpy as np
@@ -146,3 +147,22 @@ def assemble(module_file: str, reference: ModuleType, cases: ModuleType, mistake
         generate_cases=cases.generate_cases, public_cases=cases.PUBLIC_CASES, mistakes=mistakes.MISTAKES,
         **fields,
     )
+
+
+class UnknownExercise(KeyError):
+    """No exercise of that name is in the catalogue."""
+
+
+class Catalogue(dict[str, Exercise]):
+    """The exercises of a course by name: data handed to the grading core, which knows no course."""
+
+    @classmethod
+    def of(cls, exercises: Iterable[Exercise]) -> Catalogue:
+        return cls((exercise.name, exercise) for exercise in exercises)
+
+    def get_exercise(self, name: str) -> Exercise:
+        """The exercise called ``name``; raises UnknownExercise with the known names."""
+        try:
+            return self[name]
+        except KeyError:
+            raise UnknownExercise(f"unknown exercise '{name}'; known: {', '.join(self)}") from None

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from grader.display import visible
+from gradegrad_client.display import visible
 
 OUTPUT_LINES = 20
 

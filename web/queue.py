@@ -52,7 +52,7 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "worker_hijack_root_logger": False,
     }
     if config["BROKER_URL"].startswith(("redis://", "rediss://")):
-        settings["broker_transport"] = "worker.redis_transport:Transport"
+        settings["broker_transport"] = "web.redis_transport:Transport"
     settings.update(config.get("CELERY") or {})
     return settings
 

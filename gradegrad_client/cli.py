@@ -15,9 +15,9 @@ import requests
 from rich.console import Console
 from rich.table import Table
 
-from grader.display import visible
-from grader.render import plain, render_report
-from grader.strict_json import strict_dumps
+from gradegrad_client.display import visible
+from gradegrad_client.render import plain, render_report
+from gradegrad_client.strict_json import strict_dumps
 
 DONE = ("graded", "error")
 
