@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from gradegrad_client.display import visible
 from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
+from web.models import IN_FLIGHT
 from web.strict_json import StrictJSONProvider
 
 
@@ -29,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         prepare_sqlite_file(url)
     app.json = StrictJSONProvider(app)
     app.jinja_env.finalize = shown_on_page
+    app.jinja_env.globals["IN_FLIGHT"] = IN_FLIGHT
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     if app.config["MAX_CONTENT_LENGTH"] is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any, Optional
 
 from flask_login import UserMixin
@@ -10,7 +11,19 @@ from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Intege
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("student", "instructor")
-STATUSES = ("queued", "running", "graded", "error")
+
+
+class Status(StrEnum):
+    """Where a submission is: waiting for a worker, being graded, graded, or failed by the grader."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    GRADED = "graded"
+    ERROR = "error"
+
+
+IN_FLIGHT = (Status.QUEUED, Status.RUNNING)
+FINISHED = (Status.GRADED, Status.ERROR)
 
 
 def utcnow() -> datetime:
@@ -130,7 +143,7 @@ class Submission(Base):
     filename: Mapped[str] = mapped_column(String(255), default="submission.py")
     source: Mapped[str] = mapped_column(Text)
     seed: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=Status.QUEUED)
     queue: Mapped[str] = mapped_column(String(16), default="live")
     task_id: Mapped[Optional[str]] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.models import Status
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -86,7 +88,7 @@ def openapi_document() -> dict[str, Any]:
                     "kind": {"type": "string"}, "hint": {"type": ["string", "null"]}}},
                 "Submission": {"type": "object", "required": ["id", "exercise", "status"], "properties": {
                     "id": {"type": "integer"}, "exercise": {"type": "string"},
-                    "status": {"enum": ["queued", "running", "graded", "error"]},
+                    "status": {"enum": [status.value for status in Status]},
                     "score": {"type": "number", "description": "Once graded: the fraction of hidden cases passed"},
                     "effective_score": {"type": ["number", "null"], "description": "The score after the late policy"},
                     "passed": {"type": "boolean"}, "error": {"type": ["string", "null"]},

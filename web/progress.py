@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES, Exercise
-from web.models import CourseExercise, Submission, User
+from web.models import IN_FLIGHT, CourseExercise, Submission, User
 from web.submissions import effective_score, publish_catalogue
 
 
@@ -41,5 +41,5 @@ def exercise_rows(session: Session, user: User) -> list[ExerciseRow]:
         scores = [score for s in attempts if (score := effective_score(s)) is not None]
         rows.append(ExerciseRow(published, EXERCISES[published.name], len(attempts), max(scores, default=None),
                                 any(s.passed for s in attempts),
-                                sum(s.status in ("queued", "running") for s in attempts)))
+                                sum(s.status in IN_FLIGHT for s in attempts)))
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from web.models import CourseExercise, Regrade, Submission, User, utcnow
+from web.models import CourseExercise, Regrade, Status, Submission, User, utcnow
 from web.submissions import enqueue
 from web.queue import REGRADE, new_task_id
 
@@ -14,7 +14,7 @@ def mark_for_regrade(session: Session, submission: Submission, by: User) -> None
     """Audit the old result and put the row back in the queue; the caller commits, then enqueues."""
     session.add(Regrade(submission_id=submission.id, requested_by_id=by.id,
                         old_score=submission.score, old_passed=submission.passed))
-    submission.status, submission.queue, submission.queued_at = "queued", REGRADE, utcnow()
+    submission.status, submission.queue, submission.queued_at = Status.QUEUED, REGRADE, utcnow()
     submission.task_id, submission.attempts = new_task_id(), 0
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from web.models import CaseResult, CourseExercise, Submission, User
+from web.models import FINISHED, CaseResult, CourseExercise, Submission, User
 from web.spreadsheet import csv_text
 from web.submissions import effective_score, publish_catalogue
 
@@ -30,7 +30,7 @@ def students(session: Session) -> list[User]:
 def best_scores(session: Session) -> dict[tuple[int, int], Best]:
     """(user id, exercise id) -> the best graded submission, by effective score."""
     best: dict[tuple[int, int], Best] = {}
-    for submission in session.scalars(select(Submission).where(Submission.status.in_(("graded", "error")))):
+    for submission in session.scalars(select(Submission).where(Submission.status.in_(FINISHED))):
         score = effective_score(submission) or 0.0
         key = (submission.user_id, submission.exercise_id)
         if key not in best or score > best[key].score:
@@ -55,7 +55,7 @@ class ExerciseStats:
 
 def exercise_stats(session: Session, published: CourseExercise) -> ExerciseStats:
     rows = list(session.scalars(select(Submission).where(Submission.exercise_id == published.id)))
-    graded = [s for s in rows if s.status in ("graded", "error")]
+    graded = [s for s in rows if s.status in FINISHED]
     mistakes = session.execute(
         select(CaseResult.mistake, func.count(func.distinct(CaseResult.submission_id)))
         .join(Submission).where(Submission.exercise_id == published.id, CaseResult.mistake.is_not(None))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from exercises import EXERCISES, Exercise
 from gradegrad_client.strict_json import strict_value
 from grader.submission import SubmissionError, read_submission
-from web.models import CaseResult, CourseExercise, Submission, User, utcnow
+from web.models import FINISHED, IN_FLIGHT, CaseResult, CourseExercise, Status, Submission, User, utcnow
 from web.queue import LIVE, new_task_id, send_grading
 
 
@@ -73,7 +73,7 @@ RECENT = select(Submission.created_at).where(*COUNTED, Submission.created_at > b
     .order_by(Submission.created_at.desc())
 # A student's submissions waiting for or in grading, over every exercise; regrades are the instructor's.
 IN_FLIGHT = select(func.count()).select_from(Submission).where(
-    Submission.user_id == bindparam("student"), Submission.status.in_(("queued", "running")), Submission.queue == LIVE)
+    Submission.user_id == bindparam("student"), Submission.status.in_(IN_FLIGHT), Submission.queue == LIVE)
 IN_FLIGHT_RETRY_SECONDS = 10
 
 
@@ -152,7 +152,7 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
     check_open(session, user, published)
     # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD.
     submission = Submission(user_id=user.id, exercise_id=published.id, filename=strict_value(filename)[:255],
-                            source=source, seed=secrets.randbelow(2**31), status="queued", queue=LIVE,
+                            source=source, seed=secrets.randbelow(2**31), status=Status.QUEUED, queue=LIVE,
                             task_id=new_task_id())
     session.add(submission)
     session.flush()
@@ -225,7 +225,7 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
         "filename": submission.filename, "seed": submission.seed,
         "created_at": submission.created_at.isoformat() + "Z", "days_late": days_late(submission),
     }
-    if submission.status not in ("graded", "error"):
+    if submission.status not in FINISHED:
         return data
     report = submission.report or {}
     samples = report.get("samples") or []

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
 from gradegrad_client.strict_json import strict_value
-from web.models import CaseResult, CourseExercise, Regrade, Submission, utcnow
+from web.models import CaseResult, CourseExercise, Regrade, Status, Submission, utcnow
 from web.queue import REGRADE, new_task_id
 
 # The statements of every grading, built once on the tables: building one costs more CPU than
@@ -22,8 +22,8 @@ _rows, _cases, _exercises, _regrades = Submission.__table__, CaseResult.__table_
 CLAIM = (
     update(_rows)
     .where(_rows.c.id == bindparam("row"),
-           or_(_rows.c.status == "queued", (_rows.c.status == "running") & (_rows.c.task_id == bindparam("holder"))))
-    .values(status="running", task_id=bindparam("holder"), started_at=bindparam("now"), attempts=_rows.c.attempts + 1)
+           or_(_rows.c.status == Status.QUEUED, (_rows.c.status == Status.RUNNING) & (_rows.c.task_id == bindparam("holder"))))
+    .values(status=Status.RUNNING, task_id=bindparam("holder"), started_at=bindparam("now"), attempts=_rows.c.attempts + 1)
     .returning(_rows.c.attempts, _rows.c.source, _rows.c.seed,
                select(_exercises.c.name).where(_exercises.c.id == _rows.c.exercise_id).scalar_subquery().label("exercise"))
 )
@@ -86,7 +86,7 @@ def record_report(session: Session | Connection, submission_id: int, report: dic
              "kind": c["kind"], "message": c["message"], "hint": c.get("hint"), "mistake": mistakes.get(c.get("hint")),
              "traceback": c.get("traceback")}
             for i, c in enumerate(report["cases"])])
-    finish(session, submission_id, "graded", report["score"], report["passed"], report["error"],
+    finish(session, submission_id, Status.GRADED, report["score"], report["passed"], report["error"],
            {key: report.get(key) for key in ("hints", "samples", "output", "hidden_output")}, charged=True)
 
 
@@ -97,13 +97,13 @@ def record_failure(session: Session | Connection, submission_id: int, message: s
     a failure the submission provoked (a crash of the grader on its reply, say) costs the attempt.
     """
     session.execute(DELETE_CASES, {"row": submission_id})
-    finish(session, submission_id, "error", 0.0, False, message, None, charged=charged)
+    finish(session, submission_id, Status.ERROR, 0.0, False, message, None, charged=charged)
 
 
 def fail_if_held(session: Session, submission_id: int, task_id: str, message: str, *, charged: bool) -> bool:
     """record_failure() only while ``task_id`` still holds the row: never over another delivery's work."""
     held = session.scalar(select(Submission.id).where(
-        Submission.id == submission_id, Submission.status == "running", Submission.task_id == task_id,
+        Submission.id == submission_id, Submission.status == Status.RUNNING, Submission.task_id == task_id,
     ).with_for_update())
     if held is None:
         return False
@@ -130,9 +130,9 @@ def lost_submissions(session: Session, requeue_after: float, running_after: floa
     """
     now = now or utcnow()
     rows = list(session.scalars(select(Submission).where(or_(
-        (Submission.status == "queued") & (Submission.queued_at < now - timedelta(seconds=requeue_after)),
-        (Submission.status == "running") & (Submission.started_at < now - timedelta(seconds=running_after)),
+        (Submission.status == Status.QUEUED) & (Submission.queued_at < now - timedelta(seconds=requeue_after)),
+        (Submission.status == Status.RUNNING) & (Submission.started_at < now - timedelta(seconds=running_after)),
     )).with_for_update(skip_locked=True)))
     for row in rows:
-        row.status, row.queued_at, row.task_id = "queued", now, new_task_id()
+        row.status, row.queued_at, row.task_id = Status.QUEUED, now, new_task_id()
     return rows

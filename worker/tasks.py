@@ -17,6 +17,7 @@ from exercises import UnknownExercise, get_exercise
 from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
+from web.models import Status
 from worker.grading import claim, fail_if_held, lost_submissions, record_failure, record_report
 from web.queue import GRADE_TASK, send_grading
 
@@ -76,7 +77,7 @@ def grade_submission(self, submission_id: int) -> str:
             raise
         with connection.begin():
             record_report(connection, submission_id, report)
-    return "graded"
+    return Status.GRADED
 
 
 @task_failure.connect
@@ -98,7 +99,7 @@ def stopped_at_hard_limit(sender: Task | None = None, task_id: str = "", excepti
 def store_failure(connection: Connection, submission_id: int, message: str, *, charged: bool) -> str:
     with connection.begin():
         record_failure(connection, submission_id, message, charged=charged)
-    return "error"
+    return Status.ERROR
 
 
 @shared_task(autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=1, max_retries=3)
