@@ -6,8 +6,11 @@ import textwrap
 
 import pytest
 
-from grader.feedback import detection_named
+from exercises import EXERCISES
+from grader.checks import answered
+from grader.feedback import detect, detection_named
 from grader.pipeline import grade
+from grader.tolerances import tolerance_for
 
 SEED = 1
 
@@ -164,3 +167,33 @@ def test_an_all_zero_answer_is_not_called_rounded():
 ])
 def test_a_detection_is_recognised_by_its_hint(name, hint):
     assert detection_named(hint) == name
+
+
+# The bank mistakes that are a generic mistake in the exercise's own words: the bank names them first.
+SAME_MISTAKE = {
+    ("mse_grad", "integer buffer"): "truncated to integers",
+    ("linreg_grad", "swapped (da, db)"): "swapped outputs",
+    ("linreg_grad", "only the first sample"): "one sample only",
+    ("softmax_ce_grad", "only the first sample"): "one sample only",
+    ("rnn_bptt", "dW transposed"): "transposed output",
+    ("mlp_grad", "dAs[i] transposed"): "transposed output",
+    ("deep_linear_grad", "dw2 transposed"): "transposed output",
+    ("deep_linear_grad", "only the first sample"): "one sample only",
+}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES.values(), ids=lambda e: e.name)
+def test_no_detection_contradicts_a_bank_mistake_or_a_right_answer_on_20_seeds(exercise):
+    # about 7 s of CPU for the whole catalogue
+    tol = tolerance_for(exercise.name)
+    reference = exercise.gradient
+    assert reference is not None
+    detected = {}
+    for seed in range(20):
+        cases = list(exercise.public_cases) + exercise.hidden_cases(seed)
+        assert detect(exercise, answered(exercise, reference, cases, tol), tol) is None
+        for mistake in exercise.mistakes:
+            detection = detect(exercise, answered(exercise, mistake.gradient, cases, tol), tol)
+            detected.setdefault(mistake.name, set()).add(detection.name if detection else None)
+    expected = {m.name: {SAME_MISTAKE.get((exercise.name, m.name))} for m in exercise.mistakes}
+    assert detected == expected
