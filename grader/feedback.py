@@ -105,23 +105,9 @@ def named_mistake(exercise: Exercise, answered: list[Answered], tol: Tolerance) 
     if all(a.right for a in answered):
         return None
     for mistake in exercise.mistakes:
-        if all(_consistent(exercise, mistake, a, tol) for a in answered):
+        if explains(answered, lambda a, mistake=mistake: exercise.evaluate(mistake.gradient, a.case), tol):
             return mistake
     return None
-
-
-def _consistent(exercise: Exercise, mistake: Mistake, answered: Answered, tol: Tolerance) -> bool:
-    """Whether the mistake gives this case's verdict: the same wrong answer, or right where the answer is."""
-    try:
-        wrong = exercise.evaluate(mistake.gradient, answered.case)
-    except (ValueError, TypeError, IndexError, KeyError, FloatingPointError):
-        return answered.right  # this mistake is not defined for this case's shapes
-    if len(wrong) != len(answered.references):
-        return False
-    if answered.right:
-        return all(compare(c.label, w, r, tol).right
-                   for c, w, r in zip(answered.comparisons, wrong, answered.references))
-    return all(same_answer(a, w, tol) for a, w in zip(answered.answers, wrong))
 
 
 @dataclass(frozen=True)
@@ -352,12 +338,13 @@ class Detection:
         return f"{', '.join(right)} {verb} right, but {self.words}"
 
 
-Predict = Callable[[Answered], "list[np.ndarray] | None"]
+Predict = Callable[[Answered], list[np.ndarray] | None]
 
 
 def explains(answered: list[Answered], predict: Predict, tol: Tolerance) -> bool:
-    """Whether ``predict``, a wrong answer built from each case's references, gives every verdict:
-    the submission's answer where it fails, a right answer where it passes."""
+    """Whether ``predict``, a wrong answer to each case (a bank mistake's, or one built from the case's
+    references), gives every verdict: the submission's answer where it fails, a right answer where it
+    passes. Where ``predict`` is not defined for a case's shapes, the case must be right."""
     for case in answered:
         try:
             predicted = predict(case)
@@ -418,13 +405,13 @@ def transposed_outputs(exercise: Exercise, answered: list[Answered], tol: Tolera
     """Some gradients transposed, the others right: a product taken in the wrong order."""
     failing = [a for a in answered if not a.right]
     transposed = {c.label.split("[")[0] for a in failing for c in a.comparisons if not c.right}
+    if not transposed or any(r.ndim != 2 for a in failing for c, r in zip(a.comparisons, a.references)
+                             if c.label.split("[")[0] in transposed):
+        return None  # a vector or a number has no transpose
 
     def predict(case: Answered) -> list[np.ndarray]:
         return [r.T if c.label.split("[")[0] in transposed else r
                 for c, r in zip(case.comparisons, case.references)]
-    if not transposed or any(r.ndim != 2 for a in failing for c, r in zip(a.comparisons, a.references)
-                             if c.label.split("[")[0] in transposed):
-        return None
     if not explains(answered, predict, tol):
         return None
     labels = sorted(transposed)

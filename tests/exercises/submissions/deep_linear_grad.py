@@ -64,7 +64,8 @@ WRONG = {
     "sum instead of mean": (MATMUL.replace("/ len(y)", ""), "missing 1/n"),
     "no factor 2": (MATMUL.replace("g = 2 * (h2 @ w3 - y) / len(y)", "g = (h2 @ w3 - y) / len(y)"), "missing factor 2"),
     "y - y_hat": (MATMUL.replace("g = 2 * (h2 @ w3 - y) / len(y)", "g = 2 * (y - h2 @ w3) / len(y)"), "flipped sign"),
-    "the prediction instead of the error": (MATMUL.replace("g = 2 * (h2 @ w3 - y) / len(y)", "g = 2 * (h2 @ w3) / len(y)"),
+    "the prediction instead of the error": (MATMUL.replace("g = 2 * (h2 @ w3 - y) / len(y)",
+                                                           "g = 2 * (h2 @ w3) / len(y)"),
                                             "forgot to subtract the target"),
     "a return inside the loop over the samples": (PER_SAMPLE.replace("dw1 += g * np.outer(xi, w2 @ w3)",
                                                                      "dw1 += g * np.outer(xi, w2 @ w3)\n"
@@ -74,10 +75,11 @@ WRONG = {
                            .replace("dw1 += ", "dw1 = "), "one sample only"),
     "dw2 as dh2^T h1": (MATMUL.replace("h1.T @ dh2", "dh2.T @ h1"), "dw2 transposed"),
     "dw1 as (dh2 w2^T)^T x": (MATMUL.replace("x.T @ (dh2 @ w2.T)", "(dh2 @ w2.T).T @ x"), "transposed output"),
-    "(dw2, dw1, dw3)": (MATMUL.replace("return x.T @ (dh2 @ w2.T), h1.T @ dh2,", "return h1.T @ dh2, x.T @ (dh2 @ w2.T),"),
-                        "swapped outputs"),
+    "(dw2, dw1, dw3)": (MATMUL.replace("return x.T @ (dh2 @ w2.T), h1.T @ dh2,",
+                                       "return h1.T @ dh2, x.T @ (dh2 @ w2.T),"), "swapped outputs"),
     "an integer buffer for dw1": (MATMUL.replace(
         "return x.T @ (dh2 @ w2.T), h1.T @ dh2, h2.T @ g",
-        "dw1 = np.zeros(w1.shape, dtype=int)\n        dw1[:] = x.T @ (dh2 @ w2.T)\n        return dw1, h1.T @ dh2, h2.T @ g"),
+        "dw1 = np.zeros(w1.shape, dtype=int)\n        dw1[:] = x.T @ (dh2 @ w2.T)\n"
+        "        return dw1, h1.T @ dh2, h2.T @ g"),
         "truncated to integers"),
 }

@@ -97,12 +97,14 @@ WRONG = {
     "sigmoid with exp(+z)": (LOOP.replace("np.exp(-(A @ fs[-1] + b))", "np.exp(A @ fs[-1] + b)")
                              .replace("delta = g * fs[i + 1]", "delta = -g * fs[i + 1]"), "sigmoid with e^{+z}"),
     "sigma'(f) from the output": (LOOP.replace("g * fs[i + 1] * (1 - fs[i + 1])",
-                                               "g * (1 / (1 + np.exp(-fs[i + 1]))) * (1 - 1 / (1 + np.exp(-fs[i + 1])))"),
+                                               "g * (1 / (1 + np.exp(-fs[i + 1])))"
+                                               " * (1 - 1 / (1 + np.exp(-fs[i + 1])))"),
                                   "sigma' applied to the output"),
     "y - f": (LOOP.replace("g = 2 * (fs[-1] - y)", "g = 2 * (y - fs[-1])"), "flipped sign"),
     "the derivative at the output layer only": (LOOP.replace(
         "delta = g * fs[i + 1] * (1 - fs[i + 1])",
-        "delta = g * fs[i + 1] * (1 - fs[i + 1]) if i == len(As) - 1 else g"), "activation derivative only at the output"),
+        "delta = g * fs[i + 1] * (1 - fs[i + 1]) if i == len(As) - 1 else g"),
+        "activation derivative only at the output"),
     "z (1 - z) of the pre-activation": ("""
         import numpy as np
 
