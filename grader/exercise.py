@@ -59,6 +59,9 @@ class Exercise:
     public_cases: tuple[Case, ...] = ()
     gradient: Callable[..., Any] | None = None
     mistakes: tuple[Mistake, ...] = field(default=())
+    # The inputs indexed by sample (or time step) along their first axis, all of one length:
+    # the feedback can then tell an answer computed from one sample alone.
+    sample_inputs: tuple[str, ...] = ()
 
     def mistake(self, name: str) -> Mistake:
         """The named mistake of the bank."""
@@ -141,10 +144,12 @@ def read_statement(module_file: str) -> str:
 def assemble(module_file: str, reference: ModuleType, cases: ModuleType, mistakes: ModuleType,
              **fields: Any) -> Exercise:
     """An exercise from the usual parts beside ``module_file``: statement.md, reference.py
-    (loss, gradient), cases.py (PUBLIC_CASES, generate_cases) and mistakes.py (MISTAKES)."""
+    (loss, gradient), cases.py (PUBLIC_CASES, generate_cases, optionally SAMPLE_INPUTS) and
+    mistakes.py (MISTAKES)."""
     return Exercise(
         statement=read_statement(module_file), loss=reference.loss, gradient=reference.gradient,
         generate_cases=cases.generate_cases, public_cases=cases.PUBLIC_CASES, mistakes=mistakes.MISTAKES,
+        sample_inputs=getattr(cases, "SAMPLE_INPUTS", ()),
         **fields,
     )
 

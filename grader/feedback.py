@@ -4,12 +4,16 @@ A case is first described alone (``describe``); ``explain_together`` then reads 
 the submission answered and rewrites the failing cases' words so that they agree: a named
 mistake is given only when it explains every failing case, and a factor that changes with
 the case's size ("n times the true gradient") is said once, the same way in every case.
+
+Beside each exercise's bank of mistakes, generic detectors recognise mistakes that have the
+same shape in every exercise (outputs swapped, a gradient transposed, one sample used alone,
+values truncated to integers); like a bank mistake, a detection must explain every case.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 import numpy as np
 
@@ -79,12 +83,15 @@ def explain_together(exercise: Exercise, answered: list[Answered], reports: list
     failing = [(a, r) for a, r in zip(answered, reports) if not a.right]
     if not failing:
         return
-    pattern = factor_pattern([a for a, _ in failing], tol)
     mistake = named_mistake(exercise, answered, tol)
+    detection = None if mistake else detect(exercise, answered, tol)
+    pattern = factor_pattern([a for a, _ in failing], tol)
     float32 = looks_float32(answered, tol)
-    hint = mistake.hint if mistake else pattern.summary if pattern else FLOAT32_HINT if float32 else None
+    hint = (mistake.hint if mistake else detection.hint if detection else pattern.summary if pattern
+            else FLOAT32_HINT if float32 else None)
     for answered_case, report in failing:
-        report.message = case_message(exercise, answered_case, tol, pattern, float32)
+        report.message = (detection.message(answered_case) if detection
+                          else case_message(exercise, answered_case, tol, pattern, float32))
         report.hint = hint
 
 
@@ -98,23 +105,9 @@ def named_mistake(exercise: Exercise, answered: list[Answered], tol: Tolerance) 
     if all(a.right for a in answered):
         return None
     for mistake in exercise.mistakes:
-        if all(_consistent(exercise, mistake, a, tol) for a in answered):
+        if explains(answered, lambda a, mistake=mistake: exercise.evaluate(mistake.gradient, a.case), tol):
             return mistake
     return None
-
-
-def _consistent(exercise: Exercise, mistake: Mistake, answered: Answered, tol: Tolerance) -> bool:
-    """Whether the mistake gives this case's verdict: the same wrong answer, or right where the answer is."""
-    try:
-        wrong = exercise.evaluate(mistake.gradient, answered.case)
-    except (ValueError, TypeError, IndexError, KeyError, FloatingPointError):
-        return answered.right  # this mistake is not defined for this case's shapes
-    if len(wrong) != len(answered.references):
-        return False
-    if answered.right:
-        return all(compare(c.label, w, r, tol).right
-                   for c, w, r in zip(answered.comparisons, wrong, answered.references))
-    return all(same_answer(a, w, tol) for a, w in zip(answered.answers, wrong))
 
 
 @dataclass(frozen=True)
@@ -321,3 +314,187 @@ def _where(exercise: Exercise, comparison: Comparison) -> str:
 
 def _shape(shape: tuple[int, ...] | None) -> str:
     return "a scalar, shape ()" if shape == () else str(shape)
+
+
+# Generic detectors: mistakes of the same shape in every exercise.
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A generic mistake that explains every answered case: its name, the hint said once, and
+    ``words``, the phrase a failing case's wrong slots get."""
+
+    name: str
+    hint: str
+    words: str
+    labels: frozenset[str] = frozenset()  # the slots the words speak of; the others are right or named alike
+
+    def message(self, answered: Answered) -> str:
+        """A failing case in a line: the detection's words, after the slots that are right."""
+        right = [f"'{c.label}'" for c in answered.comparisons if c.right and c.label not in self.labels]
+        if not right:
+            return self.words
+        verb = "is" if len(right) == 1 else "are"
+        return f"{', '.join(right)} {verb} right, but {self.words}"
+
+
+Predict = Callable[[Answered], list[np.ndarray] | None]
+
+
+def explains(answered: list[Answered], predict: Predict, tol: Tolerance) -> bool:
+    """Whether ``predict``, a wrong answer to each case (a bank mistake's, or one built from the case's
+    references), gives every verdict: the submission's answer where it fails, a right answer where it
+    passes. Where ``predict`` is not defined for a case's shapes, the case must be right."""
+    for case in answered:
+        try:
+            predicted = predict(case)
+        except (ValueError, TypeError, IndexError, KeyError, FloatingPointError):
+            predicted = None
+        if predicted is None or len(predicted) != len(case.references):
+            if not case.right:
+                return False
+            continue
+        if case.right:
+            if not all(compare(c.label, p, r, tol).right
+                       for c, p, r in zip(case.comparisons, predicted, case.references)):
+                return False
+        elif not all(same_answer(a, p, tol) for a, p in zip(case.answers, predicted)):
+            return False
+    return True
+
+
+def slot_groups(exercise: Exercise, case: Case) -> dict[str, list[int]]:
+    """The indices of each gradient's slots, by input name (a list input has several)."""
+    groups: dict[str, list[int]] = {}
+    for index, slot in enumerate(exercise.slots(case)):
+        groups.setdefault(slot.label[1:].split("[")[0], []).append(index)
+    return groups
+
+
+def _quoted(labels: list[str]) -> str:
+    quoted = [f"'{label}'" for label in labels]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def swapped_outputs(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> Detection | None:
+    """Two gradients returned in each other's place: 'da' holds dL/db and 'db' holds dL/da."""
+    if len(exercise.wrt) < 2:
+        return None
+    for i, first in enumerate(exercise.wrt):
+        for second in exercise.wrt[i + 1:]:
+            def predict(case: Answered, first: str = first, second: str = second) -> list[np.ndarray] | None:
+                groups = slot_groups(exercise, case.case)
+                if len(groups[first]) != len(groups[second]):
+                    return None
+                predicted = list(case.references)
+                for a, b in zip(groups[first], groups[second]):
+                    predicted[a], predicted[b] = case.references[b], case.references[a]
+                return predicted
+            if explains(answered, predict, tol):
+                names = [f"d{name}" for name in exercise.wrt]
+                how = (f"return them in the order ({', '.join(names)})" if exercise.returns != "dict"
+                       else "put each gradient under its own key")
+                words = f"'d{first}' and 'd{second}' look swapped"
+                labels = frozenset(c.label for a in answered for c in a.comparisons
+                                   if c.label.split("[")[0] in (f"d{first}", f"d{second}"))
+                return Detection("swapped outputs", f"{words}: {how}.", words, labels)
+    return None
+
+
+def transposed_outputs(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> Detection | None:
+    """Some gradients transposed, the others right: a product taken in the wrong order."""
+    failing = [a for a in answered if not a.right]
+    transposed = {c.label.split("[")[0] for a in failing for c in a.comparisons if not c.right}
+    if not transposed or any(r.ndim != 2 for a in failing for c, r in zip(a.comparisons, a.references)
+                             if c.label.split("[")[0] in transposed):
+        return None  # a vector or a number has no transpose
+
+    def predict(case: Answered) -> list[np.ndarray]:
+        return [r.T if c.label.split("[")[0] in transposed else r
+                for c, r in zip(case.comparisons, case.references)]
+    if not explains(answered, predict, tol):
+        return None
+    labels = sorted(transposed)
+    verb = "is" if len(labels) == 1 else "are"
+    params = _quoted([label[1:] for label in labels])
+    words = f"{_quoted(labels)} {verb} transposed"
+    hint = (f"{words}: a gradient has the shape of its parameter ({params}); "
+            f"swap the order of the product that computes it.")
+    return Detection("transposed output", hint, words,
+                     frozenset(c.label for a in answered for c in a.comparisons if c.label.split("[")[0] in transposed))
+
+
+def one_sample(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> Detection | None:
+    """The gradient of one sample's term alone (the first: a `return` inside the loop; the last:
+    each sample's term overwriting the one before), or that divided by the number of samples."""
+    names = exercise.sample_inputs
+    if not names:
+        return None
+    for row, which, why in ((0, "first", "a `return` inside the loop?"),
+                            (-1, "last", "each row's term overwriting the one before: `=` where `+=` belongs?")):
+        for per_sample in (False, True):
+            def predict(case: Answered, row: int = row, per_sample: bool = per_sample) -> list[np.ndarray]:
+                inputs = case.case.inputs
+                n = len(inputs[names[0]])
+                part = Case(case.case.name, {k: v[row:][:1] if k in names else v for k, v in inputs.items()})
+                predicted = []
+                for slot, full, alone in zip(exercise.slots(case.case), case.references, exercise.reference(part)):
+                    if slot.label[1:].split("[")[0] in names:
+                        embedded = np.zeros_like(full)
+                        embedded[row] = alone[0]
+                        alone = embedded
+                    predicted.append(np.asarray(alone / n if per_sample else alone))
+                return predicted
+            if explains(answered, predict, tol):
+                rows = " and ".join(f"{name}[{row}]" for name in names)
+                words = f"looks computed from {rows} alone"
+                hint = (f"Your answer is the gradient of the {which} sample's term alone ({rows}): the loss adds "
+                        f"a term for every i, so the gradient adds up the gradients of all the terms ({why})")
+                return Detection("one sample only", hint, f"the answer {words}")
+    return None
+
+
+def truncated_to_integers(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> Detection | None:
+    """Every wrong value is the true one rounded towards zero: an integer array filled with floats."""
+    failing = [a for a in answered if not a.right]
+    if not any(np.any(a != 0) for x in failing for c, a in zip(x.comparisons, x.answers) if not c.right):
+        return None  # all zeros is no rounding
+
+    def predict(case: Answered) -> list[np.ndarray]:
+        return [r if c.right else np.trunc(r) for c, r in zip(case.comparisons, case.references)]
+    if not explains(answered, predict, tol):
+        return None
+    labels = [c.label for c in failing[0].comparisons if not c.right]
+    words = f"{_quoted(labels)} {'looks' if len(labels) == 1 else 'look'} rounded towards zero to whole numbers"
+    hint = (f"{words}: the array you fill has an integer dtype. Create it as float "
+            f"(np.zeros(shape) or np.zeros_like(x, dtype=float)).")
+    return Detection("truncated to integers", hint, words, frozenset(labels))
+
+
+# In the order they are tried; the first that explains every case is told.
+DETECTORS: tuple[Callable[[Exercise, list[Answered], Tolerance], Detection | None], ...] = (
+    swapped_outputs, transposed_outputs, one_sample, truncated_to_integers,
+)
+# Each detection's name, and the words that only its hint says: how a report's hints tell which was given.
+DETECTION_MARKS = {
+    "swapped outputs": " look swapped: ",
+    "transposed output": " transposed: a gradient has the shape of its parameter",
+    "one sample only": " sample's term alone (",
+    "truncated to integers": " rounded towards zero to whole numbers: the array you fill has an integer dtype",
+}
+
+
+def detection_named(hint: str) -> str | None:
+    """The name of the generic detection whose hint this is, or None."""
+    return next((name for name, mark in DETECTION_MARKS.items() if mark in hint), None)
+
+
+def detect(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> Detection | None:
+    """The first generic mistake that explains every answered case, if some case fails."""
+    if all(a.right for a in answered):
+        return None
+    for detector in DETECTORS:
+        detection = detector(exercise, answered, tol)
+        if detection is not None:
+            return detection
+    return None

@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from exercises.chain_rule_grad.reference import f, gradient, inner, inner_derivative
 from grader.exercise import Mistake
-from exercises.chain_rule_grad.reference import f, inner, inner_derivative
 
 
 def _printed_typo(x):
@@ -52,6 +52,12 @@ def _inner_derivative_only(x):
     return inner_derivative(x)
 
 
+def _return_in_loop(x):
+    grad = np.zeros_like(x)
+    grad.flat[0] = gradient(x.flat[0])
+    return grad
+
+
 MISTAKES = (
     Mistake("printed typo in the denominator",
             "The square root's derivative keeps its own argument: the denominator is 2 sqrt(x^2 + exp(x^2)), "
@@ -77,4 +83,7 @@ MISTAKES = (
     Mistake("returned u'(x) only",
             "u'(x) is only the inner factor of the chain rule: multiply it by the outer derivative "
             "1 / (2 sqrt(u)) - sin(u).", _inner_derivative_only),
+    Mistake("return inside the loop",
+            "Only the first entry has its derivative: the `return` sits inside the loop over the entries; "
+            "move it after the loop.", _return_in_loop),
 )

@@ -4,6 +4,9 @@ import numpy as np
 
 from grader.exercise import Case
 
+# The inputs with one row per sample, along their first axis.
+SAMPLE_INPUTS = ("x", "y")
+
 
 def _case(name: str, rng: np.random.Generator, n: int, d0: int, d1: int, d2: int) -> Case:
     x = rng.normal(size=(n, d0))

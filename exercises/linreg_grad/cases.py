@@ -4,6 +4,9 @@ import numpy as np
 
 from grader.exercise import Case
 
+# The inputs with one entry per sample, along their first axis.
+SAMPLE_INPUTS = ("x", "y")
+
 
 def _case(name: str, a: float, b: float, x, y) -> Case:
     return Case(name, {"a": float(a), "b": float(b), "x": np.asarray(x, dtype=np.float64),

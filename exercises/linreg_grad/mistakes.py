@@ -57,6 +57,12 @@ def _bessel(a, b, x, y):
     return float(2.0 * np.sum(x * r) / (len(x) - 1)), float(2.0 * np.sum(r) / (len(x) - 1))
 
 
+def _rmse(a, b, x, y):
+    r = residuals(a, b, x, y)
+    root = np.sqrt(np.mean(r**2))
+    return float(np.mean(x * r) / root), float(np.mean(r) / root)
+
+
 MISTAKES = (
     Mistake("missing 1/n",
             "The loss is a mean over the n samples, so both partial derivatives are means too: divide the sums by n.",
@@ -86,4 +92,7 @@ MISTAKES = (
             "The residual is a x_i + b - y_i: subtract the target before multiplying.", _no_target),
     Mistake("divided by n - 1",
             "The loss divides by n, the number of samples, not by n - 1.", _bessel),
+    Mistake("gradient of the root-mean-square error",
+            "That is the gradient of sqrt(L), the root-mean-square error; differentiate L itself, the mean of the "
+            "squared residuals, without the square root.", _rmse),
 )

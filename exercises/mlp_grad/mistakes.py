@@ -57,6 +57,16 @@ def _not_propagated(x, y, As, bs):
             [db if i == last else np.zeros_like(db) for i, db in enumerate(dbs)])
 
 
+def _no_target(x, y, As, bs):
+    fs = forward(x, As, bs)
+    return backward(fs, 2.0 * fs[-1], As, sigmoid_derivative)
+
+
+def _no_activation_derivative(x, y, As, bs):
+    fs = forward(x, As, bs)
+    return backward(fs, 2.0 * (fs[-1] - y), As, lambda f, i: 1.0)
+
+
 MISTAKES = (
     Mistake("sigma' written as sigma",
             "The sigmoid's derivative is sigma(z) (1 - sigma(z)), not sigma(z): multiply by (1 - f) as well.",
@@ -82,4 +92,9 @@ MISTAKES = (
     Mistake("not propagated to earlier layers",
             "The earlier layers' gradients are not zero: pass the gradient back with As[i].T @ delta and "
             "repeat the step for every layer.", _not_propagated),
+    Mistake("forgot to subtract the target",
+            "dL/df_K = 2 (f_K - y) depends on the error: subtract the target y from the output.", _no_target),
+    Mistake("no activation derivative",
+            "Each layer applies a sigmoid: multiply the gradient by its derivative f (1 - f) at every layer "
+            "before passing it to the weights.", _no_activation_derivative),
 )

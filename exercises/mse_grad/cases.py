@@ -4,6 +4,9 @@ import numpy as np
 
 from grader.exercise import Case
 
+# The inputs with one entry per sample, along their first axis.
+SAMPLE_INPUTS = ("y_hat", "y")
+
 
 def _case(name: str, y_hat, y) -> Case:
     return Case(name, {"y_hat": np.asarray(y_hat, dtype=np.float64), "y": np.asarray(y, dtype=np.float64)})

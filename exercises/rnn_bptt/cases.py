@@ -4,6 +4,9 @@ import numpy as np
 
 from grader.exercise import Case
 
+# The inputs with one row per time step, along their first axis.
+SAMPLE_INPUTS = ("x", "y")
+
 
 def _case(name: str, rng: np.random.Generator, T: int, D: int, H: int, C: int, weight: float = 0.9,
           zero_state: bool = False) -> Case:

@@ -81,6 +81,25 @@ def _previous_input(x, y, h0, U, W, V, b, c):
     return grads
 
 
+def _no_one_hot(x, y, h0, U, W, V, b, c):
+    """True BPTT from the probabilities themselves: the one-hot label never subtracted."""
+    hs, o = forward(x, h0, U, W, V, b, c)
+    do = softmax(o)
+    grads = {"U": np.zeros_like(U), "W": np.zeros_like(W), "V": do.T @ hs[1:], "b": np.zeros_like(b),
+             "c": do.sum(axis=0)}
+    dh_next = np.zeros_like(h0)
+    for t in range(len(x) - 1, -1, -1):
+        da, dW_t, dh_next = exact_step(V.T @ do[t] + dh_next, hs[t + 1], hs[t], W)
+        grads["W"] += dW_t
+        grads["U"] += np.outer(da, x[t])
+        grads["b"] += da
+    return grads
+
+
+def _no_tanh_derivative_step(dh, h, h_prev, W):
+    return dh, np.outer(dh, h_prev), W.T @ dh
+
+
 MISTAKES = (
     Mistake("truncated BPTT",
             "h_t also feeds h_{t+1}: add the gradient W^T da_{t+1} coming back from the next step to dL/dh_t.",
@@ -110,4 +129,10 @@ MISTAKES = (
     Mistake("dU uses the previous input",
             "a_t = b + W h_{t-1} + U x_t uses the input of the same step: step t adds np.outer(da_t, x_t) to dU, "
             "not x_{t-1}.", _previous_input),
+    Mistake("forgot the one-hot",
+            "The output gradient is softmax(o_t) minus the one-hot vector of y_t: subtract 1 at the true class.",
+            _no_one_hot),
+    Mistake("no tanh derivative",
+            "h_t = tanh(a_t): multiply dL/dh_t by tanh'(a_t) = 1 - h_t^2 to get dL/da_t before using it.",
+            _with(_no_tanh_derivative_step)),
 )

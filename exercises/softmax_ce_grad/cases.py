@@ -4,6 +4,9 @@ import numpy as np
 
 from grader.exercise import Case
 
+# The inputs with one row per sample, along their first axis.
+SAMPLE_INPUTS = ("logits", "labels")
+
 
 def _case(name: str, logits, labels) -> Case:
     return Case(name, {"logits": np.asarray(logits, dtype=np.float64), "labels": np.asarray(labels, dtype=np.int64)})

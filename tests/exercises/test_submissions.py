@@ -1,10 +1,12 @@
 """Every exercise of the catalogue graded end to end over its collection of submissions (tests/exercises/submissions):
-the right ones pass with score 1, the wrong ones fail with their mistake's hint and show no hidden value."""
+the right ones pass with score 1, the wrong ones fail with their mistake's hint (a bank mistake's, or a generic
+detection's) and show no hidden value."""
 
 import pytest
 
 from exercises import CATALOGUE, get_exercise
 from grader.checks import leaked_expected_values
+from grader.feedback import DETECTION_MARKS, detection_named
 from grader.pipeline import grade
 from tests.exercises.submissions import Submission, collected, load, submissions
 
@@ -25,7 +27,7 @@ def test_every_exercise_has_a_collection(exercise):
     assert len(collection.correct) >= 5
     assert len(collection.wrong) >= 2
     bank = {mistake.name for mistake in get_exercise(exercise).mistakes}
-    assert {mistake for _, mistake in collection.wrong.values()} <= bank
+    assert {mistake for _, mistake in collection.wrong.values()} <= bank | set(DETECTION_MARKS)
 
 
 def test_every_collection_is_of_an_exercise_of_the_catalogue():
@@ -53,5 +55,8 @@ def test_wrong_implementation_fails_with_its_hint_and_no_hidden_values(submissio
     exercise = get_exercise(submission.exercise)
     report = grade(submission.source, get_exercise(submission.exercise), seed=COLLECTIONS[submission.exercise].seed)
     assert not report.passed and report.score < 1.0
-    assert exercise.mistake(submission.mistake).hint in report.hints
+    if submission.mistake in DETECTION_MARKS:
+        assert [detection_named(hint) for hint in report.hints] == [submission.mistake]
+    else:
+        assert exercise.mistake(submission.mistake).hint in report.hints
     assert leaked_expected_values(exercise, report) == []

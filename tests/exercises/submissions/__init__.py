@@ -4,11 +4,12 @@ One module per exercise, named after it, holds three names:
 
 - ``SEED``: the seed the test suite grades this exercise's submissions at;
 - ``CORRECT``: label -> source of a right implementation (it must score 1);
-- ``WRONG``: label -> (source, name of the exercise's mistake whose hint the report must give).
+- ``WRONG``: label -> (source, name of the mistake whose hint the report must give): a mistake of the
+  exercise's bank, or a generic detection of grader.feedback (a key of ``DETECTION_MARKS``).
 
 Sources may be indented as they sit in the module; they come out of here dedented, ready to grade.
-The test suite grades every submission at its exercise's seed; a benchmark or report can grade the
-same ``submissions()`` over as many seeds as it likes.
+The test suite grades every submission at its exercise's seed; bench/feedback.py grades the same
+``submissions()`` over as many seeds as it likes.
 """
 
 from __future__ import annotations

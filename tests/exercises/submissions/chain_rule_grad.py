@@ -67,4 +67,50 @@ WRONG = {
     "exp(x^2) differentiated as exp(x^2)": (VECTORISED.replace("2 * x * np.exp(x**2)", "np.exp(x**2)"),
                                              "forgot the inner 2x of exp(x^2)"),
     "+sin": (VECTORISED.replace("- np.sin(u)", "+ np.sin(u)"), "sign of cos'"),
+    "1/sqrt(u) without the 1/2": (VECTORISED.replace("du / (2 * np.sqrt(u))", "du / np.sqrt(u)"),
+                                  "sqrt' without the 1/2"),
+    "no du in the cos term": (VECTORISED.replace("- np.sin(u) * du", "- np.sin(u)"),
+                              "chain rule skipped in the cos term"),
+    "f itself": ("""
+        import numpy as np
+
+        def chain_rule_grad(x):
+            u = x**2 + np.exp(x**2)
+            return np.sqrt(u) + np.cos(u)
+    """, "returned f(x)"),
+    "a product where the chain rule adds": (VECTORISED.replace("du = 2 * x + 2 * x * np.exp(x**2)",
+                                                               "du = (2 * x) * (2 * x * np.exp(x**2))"),
+                                            "product where the chain rule adds"),
+    "the power rule giving 0.5 sqrt(u)": (VECTORISED.replace("du / (2 * np.sqrt(u))", "0.5 * np.sqrt(u) * du"),
+                                          "power rule on the square root"),
+    "u'(x) alone": ("""
+        import numpy as np
+
+        def chain_rule_grad(x):
+            return 2 * x + 2 * x * np.exp(x**2)
+    """, "returned u'(x) only"),
+    "a return inside the loop": ("""
+        import math
+        import numpy as np
+
+        def chain_rule_grad(x):
+            out = np.zeros_like(x)
+            for i, v in enumerate(x.flat):
+                e = math.exp(v * v)
+                u = v * v + e
+                out.flat[i] = (2 * v + 2 * v * e) * (0.5 / math.sqrt(u) - math.sin(u))
+                return out
+    """, "return inside the loop"),
+    "an integer buffer": ("""
+        import math
+        import numpy as np
+
+        def chain_rule_grad(x):
+            out = np.zeros(x.shape, dtype=int)
+            for i, v in enumerate(x.flat):
+                e = math.exp(v * v)
+                u = v * v + e
+                out.flat[i] = (2 * v + 2 * v * e) * (0.5 / math.sqrt(u) - math.sin(u))
+            return out
+    """, "truncated to integers"),
 }

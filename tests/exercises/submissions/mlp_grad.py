@@ -96,4 +96,53 @@ WRONG = {
     "no factor 2": (LOOP.replace("g = 2 * (fs[-1] - y)", "g = fs[-1] - y"), "missing factor 2"),
     "sigmoid with exp(+z)": (LOOP.replace("np.exp(-(A @ fs[-1] + b))", "np.exp(A @ fs[-1] + b)")
                              .replace("delta = g * fs[i + 1]", "delta = -g * fs[i + 1]"), "sigmoid with e^{+z}"),
+    "sigma'(f) from the output": (LOOP.replace("g * fs[i + 1] * (1 - fs[i + 1])",
+                                               "g * (1 / (1 + np.exp(-fs[i + 1])))"
+                                               " * (1 - 1 / (1 + np.exp(-fs[i + 1])))"),
+                                  "sigma' applied to the output"),
+    "y - f": (LOOP.replace("g = 2 * (fs[-1] - y)", "g = 2 * (y - fs[-1])"), "flipped sign"),
+    "the derivative at the output layer only": (LOOP.replace(
+        "delta = g * fs[i + 1] * (1 - fs[i + 1])",
+        "delta = g * fs[i + 1] * (1 - fs[i + 1]) if i == len(As) - 1 else g"),
+        "activation derivative only at the output"),
+    "z (1 - z) of the pre-activation": ("""
+        import numpy as np
+
+        def mlp_grad(x, y, As, bs):
+            fs, zs = [x], []
+            for A, b in zip(As, bs):
+                zs.append(A @ fs[-1] + b)
+                fs.append(1 / (1 + np.exp(-zs[-1])))
+            g = 2 * (fs[-1] - y)
+            dAs, dbs = [None] * len(As), [None] * len(As)
+            for i in reversed(range(len(As))):
+                delta = g * zs[i] * (1 - zs[i])
+                dAs[i] = np.outer(delta, fs[i])
+                dbs[i] = delta
+                g = As[i].T @ delta
+            return dAs, dbs
+    """, "sigma' applied to the pre-activation"),
+    "a return inside the backward loop": ("""
+        import numpy as np
+
+        def mlp_grad(x, y, As, bs):
+            fs = [x]
+            for A, b in zip(As, bs):
+                fs.append(1 / (1 + np.exp(-(A @ fs[-1] + b))))
+            g = 2 * (fs[-1] - y)
+            dAs = [np.zeros_like(A) for A in As]
+            dbs = [np.zeros_like(b) for b in bs]
+            for i in reversed(range(len(As))):
+                delta = g * fs[i + 1] * (1 - fs[i + 1])
+                dAs[i] = np.outer(delta, fs[i])
+                dbs[i] = delta
+                g = As[i].T @ delta
+                return dAs, dbs
+    """, "not propagated to earlier layers"),
+    "outer(f_i, delta)": (LOOP.replace("np.outer(delta, fs[i])", "np.outer(fs[i], delta)"), "dAs[i] transposed"),
+    "the output instead of the error": (LOOP.replace("g = 2 * (fs[-1] - y)", "g = 2 * fs[-1]"),
+                                        "forgot to subtract the target"),
+    "no sigmoid derivative": (LOOP.replace("delta = g * fs[i + 1] * (1 - fs[i + 1])", "delta = g"),
+                              "no activation derivative"),
+    "(dbs, dAs)": (LOOP.replace("return dAs, dbs", "return dbs, dAs"), "swapped outputs"),
 }

@@ -43,4 +43,52 @@ WRONG = {
         def mse_grad(y_hat, y):
             return 2 * (y_hat - y)
     """, "missing 1/n"),
+    "the prediction alone": ("""
+        def mse_grad(y_hat, y):
+            return 2 * y_hat / len(y)
+    """, "forgot to subtract the target"),
+    "y - y_hat": ("""
+        def mse_grad(y_hat, y):
+            return 2 * (y - y_hat) / len(y)
+    """, "flipped sign"),
+    "a return inside the loop": ("""
+        import numpy as np
+
+        def mse_grad(y_hat, y):
+            grad = np.zeros_like(y_hat)
+            for i in range(len(y)):
+                grad[i] = 2 * (y_hat[i] - y[i]) / len(y)
+                return grad
+    """, "one sample only"),
+    "the gradient of the RMSE": ("""
+        import numpy as np
+
+        def mse_grad(y_hat, y):
+            err = y_hat - y
+            rmse = np.sqrt(np.mean(err ** 2))
+            return err / (len(y) * rmse)
+    """, "gradient of the root-mean-square error"),
+    "an integer buffer filled in a loop": ("""
+        import numpy as np
+
+        def mse_grad(y_hat, y):
+            grad = np.zeros(len(y), dtype=int)
+            for i in range(len(y)):
+                grad[i] = 2 * (y_hat[i] - y[i]) / len(y)
+            return grad
+    """, "integer buffer"),
+    "divided by n - 1": ("""
+        def mse_grad(y_hat, y):
+            return 2 * (y_hat - y) / (len(y) - 1)
+    """, "divided by n - 1"),
+    "the mean of the gradient everywhere": ("""
+        import numpy as np
+
+        def mse_grad(y_hat, y):
+            return np.ones_like(y_hat) * np.mean(2 * (y_hat - y))
+    """, "averaged the gradient"),
+    "the squared errors": ("""
+        def mse_grad(y_hat, y):
+            return (y - y_hat) ** 2 / len(y)
+    """, "returned the loss terms"),
 }

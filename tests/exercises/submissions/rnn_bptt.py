@@ -28,6 +28,30 @@ STORED_STATES = """
         return grads
 """
 
+PER_OUTPUT_STEP = """
+    import numpy as np
+
+    def rnn_bptt(x, y, h0, U, W, V, b, c):
+        hs = [h0]
+        for x_t in x:
+            hs.append(np.tanh(b + W @ hs[-1] + U @ x_t))
+        g = {"U": 0 * U, "W": 0 * W, "V": 0 * V, "b": 0 * b, "c": 0 * c}
+        for s in range(len(x)):
+            o = c + V @ hs[s + 1]
+            p = np.exp(o - o.max()) / np.exp(o - o.max()).sum()
+            p[y[s]] -= 1
+            g["V"] = g["V"] + np.outer(p, hs[s + 1])
+            g["c"] = g["c"] + p
+            dh = V.T @ p
+            for t in range(s, -1, -1):
+                da = dh * (1 - hs[t + 1] ** 2)
+                g["U"] = g["U"] + np.outer(da, x[t])
+                g["W"] = g["W"] + np.outer(da, hs[t])
+                g["b"] = g["b"] + da
+                dh = W.T @ da
+        return g
+"""
+
 CORRECT = {
     "stored states, reversed loop": STORED_STATES,
     "broadcasting instead of np.outer": """
@@ -78,29 +102,7 @@ CORRECT = {
                 "c": dO.sum(axis=0),
             }
     """,
-    "one backward pass per output step": """
-        import numpy as np
-
-        def rnn_bptt(x, y, h0, U, W, V, b, c):
-            hs = [h0]
-            for x_t in x:
-                hs.append(np.tanh(b + W @ hs[-1] + U @ x_t))
-            g = {"U": 0 * U, "W": 0 * W, "V": 0 * V, "b": 0 * b, "c": 0 * c}
-            for s in range(len(x)):
-                o = c + V @ hs[s + 1]
-                p = np.exp(o - o.max()) / np.exp(o - o.max()).sum()
-                p[y[s]] -= 1
-                g["V"] = g["V"] + np.outer(p, hs[s + 1])
-                g["c"] = g["c"] + p
-                dh = V.T @ p
-                for t in range(s, -1, -1):
-                    da = dh * (1 - hs[t + 1] ** 2)
-                    g["U"] = g["U"] + np.outer(da, x[t])
-                    g["W"] = g["W"] + np.outer(da, hs[t])
-                    g["b"] = g["b"] + da
-                    dh = W.T @ da
-            return g
-    """,
+    "one backward pass per output step": PER_OUTPUT_STEP,
     "float32 results with an extra key": STORED_STATES.replace(
         "return grads",
         'out = {k: v.astype(np.float32) for k, v in grads.items()}\n        out["h0"] = np.zeros_like(h0)\n'
@@ -111,4 +113,23 @@ WRONG = {
     "truncated BPTT": (STORED_STATES.replace("dh = V.T @ do + dh_next", "dh = V.T @ do"), "truncated BPTT"),
     "1 - tanh": (STORED_STATES.replace("(1 - hs[t + 1] ** 2)", "(1 - hs[t + 1])"), "tanh' written as 1 - tanh"),
     "h_t in dW": (STORED_STATES.replace("np.outer(da, hs[t])", "np.outer(da, hs[t + 1])"), "dW uses h_t"),
+    "a return inside the backward loop": (STORED_STATES.replace("dh_next = W.T @ da\n", "dh_next = W.T @ da\n    "
+                                                                                          "        return grads\n"),
+                                         "only the last time step"),
+    "each step's loss carried back 8 steps": (PER_OUTPUT_STEP.replace("for t in range(s, -1, -1):",
+                                                                       "for t in range(s, max(s - 8, -1), -1):"),
+                                              "BPTT truncated after a few steps"),
+    "a return inside the loop over the outputs": (PER_OUTPUT_STEP.replace("        return g", "            return g"),
+                                                  "one sample only"),
+    "W da instead of W^T da": (STORED_STATES.replace("dh_next = W.T @ da", "dh_next = W @ da"),
+                               "recurrence not transposed"),
+    "outer(h_prev, da) for dW": (STORED_STATES.replace("np.outer(da, hs[t])", "np.outer(hs[t], da)"), "dW transposed"),
+    "outer(x_t, da) for dU": (STORED_STATES.replace("np.outer(da, x[t])", "np.outer(x[t], da)"), "transposed output"),
+    "divided by T": (STORED_STATES.replace("return grads", "return {k: v / len(x) for k, v in grads.items()}"),
+                     "mean over time"),
+    "the previous input in dU": (STORED_STATES.replace("np.outer(da, x[t])", "np.outer(da, x[t - 1])"),
+                                 "dU uses the previous input"),
+    "the probabilities as the output gradient": (STORED_STATES.replace("do = ps[t].copy()\n            do[y[t]] -= 1",
+                                                                               "do = ps[t]"), "forgot the one-hot"),
+    "no tanh derivative": (STORED_STATES.replace("da = dh * (1 - hs[t + 1] ** 2)", "da = dh"), "no tanh derivative"),
 }

@@ -81,4 +81,82 @@ WRONG = {
             p[np.arange(len(labels)), labels] -= 1
             return p / len(labels)
     """, "mean over the batch"),
+    "the probabilities alone": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+    """, "forgot the one-hot"),
+    "one-hot minus the probabilities": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            p = e / e.sum(axis=1, keepdims=True)
+            return np.eye(logits.shape[1])[labels] - p
+    """, "flipped sign"),
+    "softmax over axis 0": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            e = np.exp(logits - logits.max(axis=0, keepdims=True))
+            p = e / e.sum(axis=0, keepdims=True)
+            p[np.arange(len(labels)), labels] -= 1
+            return p
+    """, "softmax over the wrong axis"),
+    "an elementwise sigmoid": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            p = 1 / (1 + np.exp(-logits))
+            p[np.arange(len(labels)), labels] -= 1
+            return p
+    """, "sigmoid instead of softmax"),
+    "the batch's maximum subtracted": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            e = np.exp(logits - np.max(logits))
+            p = e / e.sum(axis=1, keepdims=True)
+            p[np.arange(len(labels)), labels] -= 1
+            return p
+    """, "global maximum subtracted"),
+    "logits clipped to [-100, 100]": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            e = np.exp(np.clip(logits, -100, 100))
+            p = e / e.sum(axis=1, keepdims=True)
+            p[np.arange(len(labels)), labels] -= 1
+            return p
+    """, "clipped logits"),
+    "the gradient with respect to the probabilities": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            p = e / e.sum(axis=1, keepdims=True)
+            return -np.eye(logits.shape[1])[labels] / p
+    """, "gradient with respect to the probabilities"),
+    "a one-hot as wide as the largest label": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            width = labels.max() + 1
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            p = (e / e.sum(axis=1, keepdims=True))[:, :width]
+            return p - np.eye(width)[labels]
+    """, "one-hot of the wrong width"),
+    "a return inside the loop over the rows": ("""
+        import numpy as np
+
+        def softmax_ce_grad(logits, labels):
+            grad = np.zeros_like(logits)
+            for i in range(len(labels)):
+                e = np.exp(logits[i] - logits[i].max())
+                grad[i] = e / e.sum()
+                grad[i, labels[i]] -= 1
+                return grad
+    """, "only the first sample"),
 }
