@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import StrEnum
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, true
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("student", "instructor")
@@ -24,6 +24,11 @@ class Status(StrEnum):
 
 IN_FLIGHT = (Status.QUEUED, Status.RUNNING)
 FINISHED = (Status.GRADED, Status.ERROR)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements built once (see worker/grading.py)."""
+    return cast(Table, model.__table__)
 
 
 def utcnow() -> datetime:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from exercises import EXERCISES, Exercise
 from gradegrad_client.strict_json import strict_value
 from grader.submission import SubmissionError, read_submission
-from web.models import FINISHED, IN_FLIGHT, CaseResult, CourseExercise, Status, Submission, User, utcnow
+from web.models import FINISHED, IN_FLIGHT, CaseResult, CourseExercise, Status, Submission, User, table_of, utcnow
 from web.queue import LIVE, new_task_id, send_grading
 
 
@@ -64,7 +64,7 @@ def publish_catalogue(session: Session) -> list[CourseExercise]:
 
 # The queries of every submission, built once: building one costs more CPU than running it.
 PUBLISHED = select(CourseExercise).where(CourseExercise.name == bindparam("name"))
-_users = User.__table__
+_users = table_of(User)
 LOCK_STUDENT = update(_users).where(_users.c.id == bindparam("student")).values(role=_users.c.role)
 COUNTED = (Submission.user_id == bindparam("student"), Submission.exercise_id == bindparam("exercise"),
            Submission.charged.is_(True))
@@ -72,7 +72,7 @@ ATTEMPTS_USED = select(func.count()).select_from(Submission).where(*COUNTED)
 RECENT = select(Submission.created_at).where(*COUNTED, Submission.created_at > bindparam("since")) \
     .order_by(Submission.created_at.desc())
 # A student's submissions waiting for or in grading, over every exercise; regrades are the instructor's.
-IN_FLIGHT = select(func.count()).select_from(Submission).where(
+IN_FLIGHT_COUNT = select(func.count()).select_from(Submission).where(
     Submission.user_id == bindparam("student"), Submission.status.in_(IN_FLIGHT), Submission.queue == LIVE)
 IN_FLIGHT_RETRY_SECONDS = 10
 
@@ -93,7 +93,7 @@ def quota(session: Session, user: User, published: CourseExercise, now: datetime
     whose = {"student": user.id, "exercise": published.id}
     left = Quota(None, None)
     if published.max_attempts is not None:
-        used = session.scalar(ATTEMPTS_USED, whose)
+        used = session.scalar(ATTEMPTS_USED, whose) or 0
         left.attempts_left = max(0, published.max_attempts - used)
     if published.per_hour is not None:
         recent = list(session.scalars(RECENT, {**whose, "since": now - HOUR}))
@@ -117,7 +117,7 @@ def check_open(session: Session, user: User, published: CourseExercise, now: dat
     # A write that changes nothing locks the student's row (PostgreSQL) or the database (SQLite) until commit,
     # so two requests at once cannot both count the last free place; a SELECT would lock nothing on SQLite.
     session.execute(LOCK_STUDENT, {"student": user.id})
-    in_flight, most = session.scalar(IN_FLIGHT, {"student": user.id}), current_app.config["MAX_IN_FLIGHT"]
+    in_flight, most = session.scalar(IN_FLIGHT_COUNT, {"student": user.id}), current_app.config["MAX_IN_FLIGHT"]
     if in_flight >= most:
         raise Refused(429, f"A previous submission is still being graded: {most} of your submissions may wait "
                            "for or be in grading at once; submit again once one has finished",

@@ -11,14 +11,13 @@ from sqlalchemy.orm import Session
 
 from exercises import EXERCISES
 from gradegrad_client.strict_json import strict_value
-from web.models import CaseResult, CourseExercise, Regrade, Status, Submission, utcnow
+from web.models import CaseResult, CourseExercise, Regrade, Status, Submission, table_of, utcnow
 from web.queue import REGRADE, new_task_id
 
-# The statements of every grading, built once on the tables: building one costs more CPU than
-# running it, and ORM-enabled statements cost more again (together 1.2 ms of a grading's 3 ms
-# of database work). Bound parameters are named apart from the columns they set.
-_rows, _cases, _exercises, _regrades = Submission.__table__, CaseResult.__table__, CourseExercise.__table__, \
-    Regrade.__table__
+# The statements of every grading, built once as Core statements on the tables: building one
+# costs more CPU than running it, and ORM-enabled statements cost more again (docs/benchmarks.md).
+# Bound parameters are named apart from the columns they set.
+_rows, _cases, _exercises, _regrades = (table_of(model) for model in (Submission, CaseResult, CourseExercise, Regrade))
 CLAIM = (
     update(_rows)
     .where(_rows.c.id == bindparam("row"),

@@ -82,7 +82,7 @@ def grade_submission(self, submission_id: int) -> str:
 
 @task_failure.connect
 def stopped_at_hard_limit(sender: Task | None = None, task_id: str = "", exception: BaseException | None = None,
-                          args: tuple[object, ...] = (), **_: object) -> None:
+                          args: tuple[Any, ...] = (), **_: object) -> None:
     """In the worker's main process, once a grading outlived the soft limit too and its process was killed.
 
     Without this the row would stay running until the sweep took it for lost, graded it again into the

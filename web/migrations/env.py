@@ -9,7 +9,9 @@ config = context.config
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url, "web.migrate sets sqlalchemy.url"
+    engine = make_engine(url)
     with engine.connect() as connection:
         # Batch mode lets ALTER TABLE work on SQLite by copying the table.
         context.configure(connection=connection, target_metadata=Base.metadata,
