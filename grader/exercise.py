@@ -83,7 +83,8 @@ class Exercise:
         """Where each gradient array sits in an answer, with its label and expected shape."""
         slots = []
         for index, name in enumerate(self.wrt):
-            head: tuple[str | int, ...] = {"array": (), "tuple": (index,), "dict": (name,)}[self.returns]
+            heads: dict[str, tuple[str | int, ...]] = {"array": (), "tuple": (index,), "dict": (name,)}
+            head = heads[self.returns]
             value = case.inputs[name]
             if isinstance(value, list):
                 for j, part in enumerate(value):

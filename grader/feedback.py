@@ -13,6 +13,7 @@ values truncated to integers); like a bank mistake, a detection must explain eve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Protocol
 
 import numpy as np
@@ -105,9 +106,13 @@ def named_mistake(exercise: Exercise, answered: list[Answered], tol: Tolerance) 
     if all(a.right for a in answered):
         return None
     for mistake in exercise.mistakes:
-        if explains(answered, lambda a, mistake=mistake: exercise.evaluate(mistake.gradient, a.case), tol):
+        if explains(answered, partial(_mistake_answer, exercise, mistake), tol):
             return mistake
     return None
+
+
+def _mistake_answer(exercise: Exercise, mistake: Mistake, answered: Answered) -> list[np.ndarray]:
+    return exercise.evaluate(mistake.gradient, answered.case)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def run_limited(work: Callable[..., Any], *args: Any, limits: ChildLimits | None
 
 def _read_until(fd: int, deadline: float) -> bytes | None:
     """Everything written to ``fd`` until its writer closes it, or None at ``deadline``."""
-    chunks = []
+    chunks: list[bytes] = []
     waiting = select.poll()  # not select(): a busy web process may have descriptors past 1024
     waiting.register(fd, select.POLLIN)
     while True:

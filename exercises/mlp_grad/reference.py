@@ -24,7 +24,8 @@ def loss(x: np.ndarray, y: np.ndarray, As: Layers, bs: Layers) -> float:
 
 def backward(fs: Layers, g: np.ndarray, As: Layers, local: Local) -> tuple[Layers, Layers]:
     """Back-propagate ``g`` = dL/df_K; ``local(f_out, i)`` is layer i's activation derivative."""
-    dAs, dbs = [], []
+    dAs: Layers = []
+    dbs: Layers = []
     for i in range(len(As) - 1, -1, -1):
         delta = g * local(fs[i + 1], i)
         dAs.insert(0, np.outer(delta, fs[i]))

@@ -73,6 +73,6 @@ def generate_cases(rng: np.random.Generator) -> list[Case]:
         _long_memory("long memory", rng, T=LONG_MEMORY_STEPS),
     ]
     for i in range(5):
-        T, D, H, C = rng.integers(3, 7), rng.integers(1, 5), rng.integers(2, 6), rng.integers(2, 5)
+        T, D, H, C = (int(n) for n in (rng.integers(3, 7), rng.integers(1, 5), rng.integers(2, 6), rng.integers(2, 5)))
         cases.append(_case(f"random {i + 1}", rng, T, D, H, C))
     return cases

@@ -58,6 +58,6 @@ def generate_cases(rng: np.random.Generator) -> list[Case]:
         _case("a row near +1000 beside one in [-1000, -800]", _rows_far_apart(rng), _distinct_labels(rng, 3, 5)),
     ]
     for i in range(5):
-        n, c = rng.integers(2, 9), rng.integers(2, 7)
+        n, c = int(rng.integers(2, 9)), int(rng.integers(2, 7))
         cases.append(_case(f"random {i + 1}", *_random(rng, n, c)))
     return cases

@@ -159,7 +159,8 @@ class Server:
         watched = {child.pidfd: child for child in self.dying}  # readable once the child has ended
         if self.spare is not None and not self.spare.offered:
             watched[self.spare.report_fd] = self.spare
-        readable = select.select([self.control, *watched], [], [], timeout)[0]
+        control = self.control.fileno()
+        readable = select.select([control, *watched], [], [], timeout)[0]
         if not readable and self.running is not None:
             self.kill(self.running)
         for fd in readable:
@@ -176,7 +177,7 @@ class Server:
             elif child.closed:
                 self.control.send(json.dumps({"error": "a sealed child failed to get ready"}).encode())
                 return False  # fail closed; the grader starts a new server
-        if self.control not in readable:
+        if control not in readable:
             return True
         data = self.control.recv(MAX_MESSAGE)
         if not data:
@@ -235,6 +236,7 @@ class Server:
         report_r, report_w = os.pipe()
         workdir = tempfile.mkdtemp(prefix="job-", dir=self.root)
         if self.config.uid is not None and self.config.ruleset is None:  # else it stays root's, under the child's tmpfs
+            assert self.config.gid is not None  # the server is given a uid and a gid together
             os.chown(workdir, self.config.uid, self.config.gid)
         pid, namespaces = fork_into_namespaces(self.config.uid is not None, self.network_left)
         if pid == 0:

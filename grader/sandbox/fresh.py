@@ -41,6 +41,7 @@ class FreshInterpreterRunner:
             finally:
                 os.close(job_read)
                 os.close(channel_write)
+            assert process.stdout is not None and process.stderr is not None  # started with PIPE
             deadline = time.monotonic() + limits.wall_seconds
             try:
                 collected = collect(payload, job_write, channel_read, process.stdout.fileno(),

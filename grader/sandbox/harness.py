@@ -21,6 +21,7 @@ import os
 import struct
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
@@ -67,7 +68,7 @@ def encode_blob(data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + data
 
 
-def encode_json(obj: dict[str, Any], arrays: list[bytes] = ()) -> bytes:
+def encode_json(obj: dict[str, Any], arrays: Sequence[bytes] = ()) -> bytes:
     """A JSON blob followed by the ``.npy`` blobs it announces."""
     head = dict(obj, arrays=len(arrays))
     return encode_blob(json.dumps(head).encode()) + b"".join(encode_blob(a) for a in arrays)
@@ -96,7 +97,7 @@ def decode_job(job: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
 
 def case_arguments(case: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[Any]:
     """Rebuild one case's positional arguments, fresh for each call."""
-    args = []
+    args: list[Any] = []
     for arg in case["args"]:
         key = f"{case['index']}.{arg['name']}"
         if arg["kind"] == "float":
@@ -115,6 +116,7 @@ def run_job(job: bytes, send: Callable[[bytes], None]) -> None:
     if problem is not None:
         send(encode_json({"type": "error", **problem}))
         return
+    assert function is not None  # load_function returns a function whenever it names no problem
     send(encode_json({"type": "loaded"}))
     for case in header["cases"]:
         send(run_case(function, case, arrays))
@@ -156,7 +158,8 @@ def run_case(function: Callable[..., Any], case: dict[str, Any], arrays: dict[st
             answer = function(*case_arguments(case, arrays))
     except BaseException as exc:  # the student's failure is data, whatever it raised
         return encode_json({"type": "case", "name": case["name"], "status": "exception", **describe_exception(exc)})
-    slots, blobs = [], []
+    slots: list[dict[str, Any]] = []
+    blobs: list[bytes] = []
     for path in case["paths"]:
         try:
             value = np.asarray(extract(answer, tuple(path)))

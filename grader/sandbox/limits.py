@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 MiB = 1024 * 1024
 
@@ -33,7 +34,8 @@ class Limits:
     kept_output_bytes: int = 64 * 1024
     result_bytes: int = 64 * MiB
 
-    def with_overrides(self, **changes: float | int) -> "Limits":
+    def with_overrides(self, **changes: Any) -> "Limits":
+        """A copy with the named fields changed; an unknown name raises TypeError."""
         return replace(self, **changes)
 
 

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict
+from typing import Any
 
 from grader.sandbox.harness import encode_json
 from grader.sandbox.jail import JailResult, judge_run
@@ -103,6 +104,7 @@ class ForkServerRunner:
                 self._process.kill()
                 self._process.wait()
         if self._process is not None:
+            assert self._process.stderr is not None  # started with stderr=PIPE
             self._process.stderr.close()
         if self._slot is not None:
             self._slot.close()
@@ -150,8 +152,9 @@ class ForkServerRunner:
         return offer
 
     def _ask(self, message: dict[str, object] | None, expect_fds: int = 0,
-             timeout: float = REPLY_SECONDS) -> tuple[dict[str, object], list[int]]:
+             timeout: float = REPLY_SECONDS) -> tuple[dict[str, Any], list[int]]:
         """Send a message (if any) and read the server's answer, with the descriptors it carries."""
+        assert self._control is not None
         try:
             if message is not None:
                 self._tell(message)
@@ -182,6 +185,7 @@ class ForkServerRunner:
         if self._process is not None:
             self._process.kill()
             self._process.wait()
+            assert self._process.stderr is not None  # started with stderr=PIPE
             said = self._process.stderr.read()[-2000:].decode("utf-8", "replace").strip()
         self.close()
         return f": {said}" if said else ""
