@@ -29,7 +29,6 @@ from pathlib import Path
 
 import requests
 from sqlalchemy import create_engine, func, select
-
 from stack import RIGHT, Service, percentile
 
 from gradegrad_client.cli import poll_delays
@@ -134,11 +133,12 @@ def main() -> None:
                 table.append(row(names[backend], service, outcome, elapsed))
             finally:
                 service.stop()
-        print("  ".join(cell.rjust(len(head)) for cell, head in zip(table[-1], header)), flush=True)
+        print("  ".join(cell.rjust(len(head)) for cell, head in zip(table[-1], header, strict=True)), flush=True)
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     print()
     for line in table:
-        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths))))
+        print("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                        for i, (cell, w) in enumerate(zip(line, widths, strict=True))))
 
 
 if __name__ == "__main__":

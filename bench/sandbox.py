@@ -196,7 +196,8 @@ def main() -> None:
         print("\n".join(table(timings, workers)))
         count = sum(len(v) for (k, _), v in timings.items() if k == "sandbox")
         print(f"({count} sandboxed submissions among {sum(len(v) for v in timings.values())} runs in {seconds:.1f} s)")
-        overall = {k: statistics.median([t for (kind, _), v in timings.items() if kind == k for t in v]) for k in RUNNERS}
+        overall = {k: statistics.median([t for (kind, _), v in timings.items() if kind == k for t in v])
+                   for k in RUNNERS}
         goals.append((workers, overall["fresh"] / overall["sandbox"], overall["sandbox"] / overall["fork"]))
     print()
     for workers in (1, 2):

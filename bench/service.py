@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import case, create_engine, func, select
-
 from stack import RIGHT, Service, percentile
+
 from exercises import get_exercise
 
 STUDENT_SHARE = 20  # submissions per student, under the default limit of 30 an hour
@@ -81,7 +81,7 @@ def throughput(service: Service, count: int, clients: int, rounds: int) -> float
         mine = sessions[number::rounds]
         started = time.perf_counter()
         with ThreadPoolExecutor(clients) as pool:
-            ids = list(pool.map(lambda i: service.submit(mine[i % len(mine)]), range(count)))
+            ids = list(pool.map(lambda i, mine=mine: service.submit(mine[i % len(mine)]), range(count)))
         posted = time.perf_counter() - started
         elapsed, graded = time_to_graded(service, ids)
         rates.append(graded / elapsed)

@@ -1,3 +1,2 @@
-import numpy as np
 def mse_grad(y_hat, y):
     return 2 * (y_hat - y)

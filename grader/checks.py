@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
-from grader.exercise import Case, Exercise
 from grader.compare import compare
+from grader.exercise import Case, Exercise
 from grader.feedback import Answered, named_mistake
 from grader.report import GradeReport
 from grader.tolerances import FD_TOLERANCE, TINY, Tolerance, tolerance_for
@@ -62,7 +63,7 @@ def fd_error(exercise: Exercise, seed: int) -> float:
     """
     worst = 0.0
     for case in exercise.hidden_cases(seed):
-        for ref, fd in zip(exercise.reference(case), exercise.numerical_reference(case)):
+        for ref, fd in zip(exercise.reference(case), exercise.numerical_reference(case), strict=True):
             scale = float(np.max(np.abs(fd))) if fd.size else 0.0
             floor = scale * FD_TOLERANCE.atol_scale / FD_TOLERANCE.rtol + TINY
             worst = max(worst, float(np.max(np.abs(ref - fd) / (np.abs(fd) + floor), initial=0.0)))
@@ -75,7 +76,8 @@ def answered(exercise: Exercise, function: Callable[..., Any], cases: list[Case]
     for case in cases:
         references = exercise.reference(case)
         answers = exercise.evaluate(function, case)
-        comparisons = [compare(slot.label, a, r, tol) for slot, a, r in zip(exercise.slots(case), answers, references)]
+        comparisons = [compare(slot.label, a, r, tol)
+                       for slot, a, r in zip(exercise.slots(case), answers, references, strict=True)]
         result.append(Answered(case, answers, references, comparisons))
     return result
 

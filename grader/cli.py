@@ -86,12 +86,12 @@ def list_exercises(as_json: bool) -> None:
               help="Write the JSON or results.json there instead of stdout.")
 def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt: str, output: Path | None) -> None:
     """Grade FILE (.py, or an .ipynb notebook) against EXERCISE's hidden cases."""
+    from gradegrad_client.render import render_report
+    from gradegrad_client.strict_json import strict_dumps
     from grader.exercise import UnknownExercise
     from grader.gradescope import gradescope_results
     from grader.pipeline import error_report, grade
-    from gradegrad_client.render import render_report
     from grader.sandbox import SandboxUnavailable
-    from gradegrad_client.strict_json import strict_dumps
     from grader.submission import SubmissionError, read_submission
 
     try:
@@ -132,7 +132,8 @@ def check_exercises(seeds: int) -> None:
                       f"{check.mistakes - len(check.unhinted)}/{check.mistakes}", f"{check.worst_fd_error:.1e}",
                       "[green]yes[/]" if check.ok else "[red]no[/]")
         if not check.ok:
-            failed.append(f"{exercise.name}: " + (", ".join(check.problems()) or "reference disagrees with finite differences"))
+            problems = ", ".join(check.problems()) or "reference disagrees with finite differences"
+            failed.append(f"{exercise.name}: {problems}")
     Console().print(table)
     if failed:
         raise click.ClickException("; ".join(failed))

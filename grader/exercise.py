@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from collections.abc import Iterable
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 

@@ -12,14 +12,15 @@ values truncated to integers); like a bank mistake, a detection must explain eve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from grader.exercise import Case, Exercise, Mistake
 from grader.compare import Comparison, close, compare, same_answer
+from grader.exercise import Case, Exercise, Mistake
 from grader.tolerances import TINY, Tolerance
 
 # Relative errors that float32 arithmetic leaves in a float64 computation: its unit roundoff
@@ -81,7 +82,7 @@ def explain_together(exercise: Exercise, answered: list[Answered], reports: list
     none: a named mistake's when it explains them all, else the pattern of their factors,
     else float32 advice when every wrong value looks like float32 rounding.
     """
-    failing = [(a, r) for a, r in zip(answered, reports) if not a.right]
+    failing = [(a, r) for a, r in zip(answered, reports, strict=True) if not a.right]
     if not failing:
         return
     mistake = named_mistake(exercise, answered, tol)
@@ -130,7 +131,8 @@ def factor_pattern(failing: list[Answered], tol: Tolerance) -> FactorPattern | N
     """
     factors = []
     for answered in failing:
-        for comparison, answer, reference in zip(answered.comparisons, answered.answers, answered.references):
+        for comparison, answer, reference in zip(answered.comparisons, answered.answers, answered.references,
+                                                 strict=True):
             if comparison.status != "values":
                 if not comparison.right:
                     return None
@@ -199,7 +201,7 @@ def case_message(exercise: Exercise, answered: Answered, tol: Tolerance,
     if unreadable is not None:
         return structure_message(exercise, unreadable)
     parts = []
-    for comparison, answer, reference in zip(answered.comparisons, answered.answers, answered.references):
+    for comparison, answer, reference in zip(answered.comparisons, answered.answers, answered.references, strict=True):
         if comparison.right:
             continue
         if pattern is not None and comparison.status == "values":
@@ -251,7 +253,7 @@ def looks_float32(answered: list[Answered], tol: Tolerance) -> bool:
     value is off by more than 1e-3 (a slip is off by far more). One wrong entry among exact
     ones is not that spread.
     """
-    slots = [(c, a, r) for x in answered for c, a, r in zip(x.comparisons, x.answers, x.references)]
+    slots = [(c, a, r) for x in answered for c, a, r in zip(x.comparisons, x.answers, x.references, strict=True)]
     if any(c.status not in ("right", "values") for c, _, _ in slots) or all(c.right for c, _, _ in slots):
         return False  # a wrong shape or a NaN is no rounding
     errors = [(c, relative_errors(a, r, tol)) for c, a, r in slots]
@@ -283,7 +285,8 @@ def structure_message(exercise: Exercise, comparison: Comparison) -> str:
     problem = comparison.problem or {}
     kind, label = problem.get("problem"), f"'{comparison.label}'"
     if kind == "container":
-        return f"The answer should be {expected_answer(exercise)}, but {_where(exercise, comparison)} is a {problem.get('got')}"
+        return (f"The answer should be {expected_answer(exercise)}, "
+                f"but {_where(exercise, comparison)} is a {problem.get('got')}")
     if kind == "key":
         return f"The answer has no key '{problem.get('key')}': it should be {expected_answer(exercise)}"
     if kind == "length":
@@ -314,7 +317,9 @@ def _same(a: float, b: float) -> bool:
 
 
 def _where(exercise: Exercise, comparison: Comparison) -> str:
-    return "it" if exercise.returns == "array" or "[" not in comparison.label else f"the part holding {comparison.label}"
+    if exercise.returns == "array" or "[" not in comparison.label:
+        return "it"
+    return f"the part holding {comparison.label}"
 
 
 def _shape(shape: tuple[int, ...] | None) -> str:
@@ -361,9 +366,9 @@ def explains(answered: list[Answered], predict: Predict, tol: Tolerance) -> bool
             continue
         if case.right:
             if not all(compare(c.label, p, r, tol).right
-                       for c, p, r in zip(case.comparisons, predicted, case.references)):
+                       for c, p, r in zip(case.comparisons, predicted, case.references, strict=True)):
                 return False
-        elif not all(same_answer(a, p, tol) for a, p in zip(case.answers, predicted)):
+        elif not all(same_answer(a, p, tol) for a, p in zip(case.answers, predicted, strict=True)):
             return False
     return True
 
@@ -392,7 +397,7 @@ def swapped_outputs(exercise: Exercise, answered: list[Answered], tol: Tolerance
                 if len(groups[first]) != len(groups[second]):
                     return None
                 predicted = list(case.references)
-                for a, b in zip(groups[first], groups[second]):
+                for a, b in zip(groups[first], groups[second], strict=True):
                     predicted[a], predicted[b] = case.references[b], case.references[a]
                 return predicted
             if explains(answered, predict, tol):
@@ -410,13 +415,13 @@ def transposed_outputs(exercise: Exercise, answered: list[Answered], tol: Tolera
     """Some gradients transposed, the others right: a product taken in the wrong order."""
     failing = [a for a in answered if not a.right]
     transposed = {c.label.split("[")[0] for a in failing for c in a.comparisons if not c.right}
-    if not transposed or any(r.ndim != 2 for a in failing for c, r in zip(a.comparisons, a.references)
+    if not transposed or any(r.ndim != 2 for a in failing for c, r in zip(a.comparisons, a.references, strict=True)
                              if c.label.split("[")[0] in transposed):
         return None  # a vector or a number has no transpose
 
     def predict(case: Answered) -> list[np.ndarray]:
         return [r.T if c.label.split("[")[0] in transposed else r
-                for c, r in zip(case.comparisons, case.references)]
+                for c, r in zip(case.comparisons, case.references, strict=True)]
     if not explains(answered, predict, tol):
         return None
     labels = sorted(transposed)
@@ -443,7 +448,8 @@ def one_sample(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> 
                 n = len(inputs[names[0]])
                 part = Case(case.case.name, {k: v[row:][:1] if k in names else v for k, v in inputs.items()})
                 predicted = []
-                for slot, full, alone in zip(exercise.slots(case.case), case.references, exercise.reference(part)):
+                for slot, full, alone in zip(exercise.slots(case.case), case.references, exercise.reference(part),
+                                             strict=True):
                     if slot.label[1:].split("[")[0] in names:
                         embedded = np.zeros_like(full)
                         embedded[row] = alone[0]
@@ -462,11 +468,11 @@ def one_sample(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> 
 def truncated_to_integers(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> Detection | None:
     """Every wrong value is the true one rounded towards zero: an integer array filled with floats."""
     failing = [a for a in answered if not a.right]
-    if not any(np.any(a != 0) for x in failing for c, a in zip(x.comparisons, x.answers) if not c.right):
+    if not any(np.any(a != 0) for x in failing for c, a in zip(x.comparisons, x.answers, strict=True) if not c.right):
         return None  # all zeros is no rounding
 
     def predict(case: Answered) -> list[np.ndarray]:
-        return [r if c.right else np.trunc(r) for c, r in zip(case.comparisons, case.references)]
+        return [r if c.right else np.trunc(r) for c, r in zip(case.comparisons, case.references, strict=True)]
     if not explains(answered, predict, tol):
         return None
     labels = [c.label for c in failing[0].comparisons if not c.right]

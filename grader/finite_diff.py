@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def loss_gradient(loss: Callable[..., float], inputs: dict[str, Any], wrt: tuple
         else:
             holder = np.array([float(value)])
 
-            def scalar_loss() -> float:
+            def scalar_loss(name: str = name, holder: np.ndarray = holder) -> float:
                 return loss(**{**work, name: float(holder[0])})
 
             grads[name] = float(numerical_gradient(scalar_loss, holder)[0])

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.exercise import Case, Exercise
 from grader.compare import compare
+from grader.exercise import Case, Exercise
 from grader.feedback import Answered, describe, explain_together
 from grader.report import CaseReport, GradeReport, SampleReport
 from grader.sandbox import default_runner
@@ -66,13 +66,13 @@ def answered_cases(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRu
     """The cases the submission answered with arrays, beside their reports; cases that raised,
     did not run or answered something unreadable say nothing about a mistake's values."""
     answered, answered_reports = [], []
-    for case, report in zip(cases, reports):
+    for case, report in zip(cases, reports, strict=True):
         run = runs.get(case.name)
         if run is None or run.status == "exception":
             continue
         references = exercise.reference(case)
         comparisons = [compare(slot.label, answer, ref, tol)
-                       for slot, answer, ref in zip(exercise.slots(case), run.answers, references)]
+                       for slot, answer, ref in zip(exercise.slots(case), run.answers, references, strict=True)]
         if any(c.status == "unreadable" for c in comparisons):
             continue
         answered.append(Answered(case, run.answers, references, comparisons))
@@ -112,7 +112,7 @@ def judge_case(exercise: Exercise, case: Case, run: CaseRun | None, tol: Any, er
         return CaseReport(case.name, False, f"Raised {last[0]}", kind="exception", traceback=run.traceback)
     references = exercise.reference(case)
     comparisons = [compare(slot.label, answer, ref, tol)
-                   for slot, answer, ref in zip(exercise.slots(case), run.answers, references)]
+                   for slot, answer, ref in zip(exercise.slots(case), run.answers, references, strict=True)]
     if all(c.right for c in comparisons):
         return CaseReport(case.name, True, "Right")
     message, hint = describe(exercise, case, run.answers, references, comparisons, tol)
@@ -129,8 +129,9 @@ def judge_sample(exercise: Exercise, case: Case, run: CaseRun | None, tol: Any,
     return SampleReport(
         name=case.name, passed=report.passed, message=report.message, hint=report.hint,
         inputs={k: to_plain(v) for k, v in case.inputs.items()},
-        expected={label: r.tolist() for label, r in zip(labels, exercise.reference(case))},
-        got={label: a.tolist() if isinstance(a, np.ndarray) else None for label, a in zip(labels, answers)},
+        expected={label: r.tolist() for label, r in zip(labels, exercise.reference(case), strict=True)},
+        got={label: a.tolist() if isinstance(a, np.ndarray) else None
+             for label, a in zip(labels, answers, strict=False)},  # no answers when the case did not run
     )
 
 

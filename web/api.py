@@ -14,8 +14,7 @@ from web.errors import error_response
 from web.json_body import json_object, string_field
 from web.models import utcnow
 from web.openapi import openapi_document
-from web.submissions import Refused, find_published, history, publish_catalogue, result_dict, submit, \
-    visible_submission
+from web.submissions import Refused, find_published, history, publish_catalogue, result_dict, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

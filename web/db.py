@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gradegrad_client.strict_json import strict_dumps
 
-
 IDLE_BEFORE_PING_SECONDS = 2.0
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Optional, cast
+from typing import Any, cast
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, true
@@ -33,7 +33,7 @@ def table_of(model: type[Base]) -> Table:
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite drops time zones, so every stored time is naive UTC on both databases."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -78,9 +78,9 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    expires_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
@@ -115,11 +115,11 @@ class CourseExercise(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     visible: Mapped[bool] = mapped_column(Boolean, default=True)
-    opens_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    due_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    late_penalty_per_day: Mapped[Optional[float]] = mapped_column(Float, default=0.1)
-    max_attempts: Mapped[Optional[int]] = mapped_column(Integer)
-    per_hour: Mapped[Optional[int]] = mapped_column(Integer, default=30)
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    late_penalty_per_day: Mapped[float | None] = mapped_column(Float, default=0.1)
+    max_attempts: Mapped[int | None] = mapped_column(Integer)
+    per_hour: Mapped[int | None] = mapped_column(Integer, default=30)
     show_hidden_results: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def __repr__(self) -> str:
@@ -150,16 +150,16 @@ class Submission(Base):
     seed: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=Status.QUEUED)
     queue: Mapped[str] = mapped_column(String(16), default="live")
-    task_id: Mapped[Optional[str]] = mapped_column(String(64))
+    task_id: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     queued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    started_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    graded_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    score: Mapped[Optional[float]] = mapped_column(Float)
-    passed: Mapped[Optional[bool]] = mapped_column(Boolean)
-    error: Mapped[Optional[str]] = mapped_column(Text)
-    report: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    graded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    score: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     charged: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     user: Mapped[User] = relationship()
@@ -183,9 +183,9 @@ class CaseResult(Base):
     passed: Mapped[bool] = mapped_column(Boolean)
     kind: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text)
-    hint: Mapped[Optional[str]] = mapped_column(Text)
-    mistake: Mapped[Optional[str]] = mapped_column(String(120))
-    traceback: Mapped[Optional[str]] = mapped_column(Text)
+    hint: Mapped[str | None] = mapped_column(Text)
+    mistake: Mapped[str | None] = mapped_column(String(120))
+    traceback: Mapped[str | None] = mapped_column(Text)
 
     submission: Mapped[Submission] = relationship(back_populates="cases")
 
@@ -200,15 +200,15 @@ class Regrade(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
-    requested_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    old_score: Mapped[Optional[float]] = mapped_column(Float)
-    old_passed: Mapped[Optional[bool]] = mapped_column(Boolean)
-    new_score: Mapped[Optional[float]] = mapped_column(Float)
-    new_passed: Mapped[Optional[bool]] = mapped_column(Boolean)
-    finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    old_score: Mapped[float | None] = mapped_column(Float)
+    old_passed: Mapped[bool | None] = mapped_column(Boolean)
+    new_score: Mapped[float | None] = mapped_column(Float)
+    new_passed: Mapped[bool | None] = mapped_column(Boolean)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    requested_by: Mapped[Optional[User]] = relationship()
+    requested_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Regrade {self.id} of submission {self.submission_id}: {self.old_score} -> {self.new_score}>"

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from web.models import CourseExercise, Regrade, Status, Submission, User, utcnow
-from web.submissions import enqueue
 from web.queue import REGRADE, new_task_id
+from web.submissions import enqueue
 
 
 def mark_for_regrade(session: Session, submission: Submission, by: User) -> None:

@@ -23,7 +23,8 @@ def commands(host: str, port: int, web_workers: int, concurrency: int) -> dict[s
         "live worker": [*GRADEGRAD, "worker", "--queues", LIVE, "--concurrency", str(concurrency), "--beat"],
         "regrade worker": [*GRADEGRAD, "worker", "--queues", REGRADE, "--concurrency", "1"],
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_workers),
-                "--threads", "4", "--keep-alive", "5", "--graceful-timeout", "5", "--no-control-socket", "web.wsgi:app"],
+                "--threads", "4", "--keep-alive", "5", "--graceful-timeout", "5", "--no-control-socket",
+                "web.wsgi:app"],
     }
 
 
@@ -42,7 +43,7 @@ def run_all(host: str, port: int, web_workers: int, concurrency: int) -> None:
     signal.signal(signal.SIGINT, stop)
     while not stopping and all(child.poll() is None for child in children.values()):
         time.sleep(0.2)
-    for name, child in children.items():
+    for child in children.values():
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 15

@@ -63,7 +63,8 @@ def exercise_stats(session: Session, published: CourseExercise) -> ExerciseStats
     ).all()
     return ExerciseStats(
         published, len(rows), len({s.user_id for s in graded}), len({s.user_id for s in graded if s.passed}),
-        [s.score or 0.0 for s in graded], [s.created_at for s in rows], [(name, n) for name, n in mistakes if name is not None],
+        [s.score or 0.0 for s in graded], [s.created_at for s in rows],
+        [(name, n) for name, n in mistakes if name is not None],
     )
 
 

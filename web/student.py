@@ -13,8 +13,16 @@ from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
 from web.mathtext import render_statement
 from web.progress import exercise_rows
-from web.submissions import Refused, exercise_of, find_published, history, quota, result_dict, submit, \
-    visible_submission
+from web.submissions import (
+    Refused,
+    exercise_of,
+    find_published,
+    history,
+    quota,
+    result_dict,
+    submit,
+    visible_submission,
+)
 from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("student", __name__)

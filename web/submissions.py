@@ -20,7 +20,6 @@ from grader.submission import SubmissionError, read_submission
 from web.models import FINISHED, IN_FLIGHT, CaseResult, CourseExercise, Status, Submission, User, table_of, utcnow
 from web.queue import LIVE, new_task_id, send_grading
 
-
 log = logging.getLogger(__name__)
 HOUR = timedelta(hours=1)
 MAX_ID = 2**31 - 1  # an Integer primary key on PostgreSQL

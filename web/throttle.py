@@ -59,7 +59,8 @@ def wait_seconds(session: Session, username: str, address: str, attempt: int) ->
     """Seconds until the oldest other try that keeps a count at its limit leaves the window; 0 when none does."""
     now = utcnow()
     waits = []
-    for column, value, limit in ((FailedSignIn.username, username, PER_USER), (FailedSignIn.address, address, PER_ADDRESS)):
+    for column, value, limit in ((FailedSignIn.username, username, PER_USER),
+                                 (FailedSignIn.address, address, PER_ADDRESS)):
         recent = list(session.scalars(select(FailedSignIn.at).where(column == value, FailedSignIn.at > now - WINDOW,
                                                                     FailedSignIn.id != attempt)
                                       .order_by(FailedSignIn.at.desc()).limit(limit)))

@@ -26,7 +26,8 @@ def worker(queues: str, concurrency: int | None, beat: bool, name: str | None, l
     from worker.celery_app import celery_app, flask_app
 
     argv = ["worker", "--queues", queues, "--loglevel", loglevel, "--pool", "prefork",
-            "--without-gossip", "--without-mingle", "--hostname", name or f"{queues.replace(',', '+')}@%h.{os.getpid()}"]
+            "--without-gossip", "--without-mingle",
+            "--hostname", name or f"{queues.replace(',', '+')}@%h.{os.getpid()}"]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if beat:

@@ -21,10 +21,13 @@ _rows, _cases, _exercises, _regrades = (table_of(model) for model in (Submission
 CLAIM = (
     update(_rows)
     .where(_rows.c.id == bindparam("row"),
-           or_(_rows.c.status == Status.QUEUED, (_rows.c.status == Status.RUNNING) & (_rows.c.task_id == bindparam("holder"))))
-    .values(status=Status.RUNNING, task_id=bindparam("holder"), started_at=bindparam("now"), attempts=_rows.c.attempts + 1)
+           or_(_rows.c.status == Status.QUEUED,
+               (_rows.c.status == Status.RUNNING) & (_rows.c.task_id == bindparam("holder"))))
+    .values(status=Status.RUNNING, task_id=bindparam("holder"), started_at=bindparam("now"),
+            attempts=_rows.c.attempts + 1)
     .returning(_rows.c.attempts, _rows.c.source, _rows.c.seed,
-               select(_exercises.c.name).where(_exercises.c.id == _rows.c.exercise_id).scalar_subquery().label("exercise"))
+               select(_exercises.c.name).where(_exercises.c.id == _rows.c.exercise_id)
+               .scalar_subquery().label("exercise"))
 )
 DELETE_CASES = delete(_cases).where(_cases.c.submission_id == bindparam("row"))
 INSERT_CASES = insert(_cases)

@@ -19,8 +19,8 @@ from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
 from web.models import Status
-from worker.grading import claim, fail_if_held, lost_submissions, record_failure, record_report
 from web.queue import GRADE_TASK, send_grading
+from worker.grading import claim, fail_if_held, lost_submissions, record_failure, record_report
 
 # Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, ConnectionError)

@@ -1,7 +1,7 @@
 """chain_rule_grad: the derivative of sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2)), elementwise."""
 
-from grader.exercise import assemble
 from exercises.chain_rule_grad import cases, mistakes, reference
+from grader.exercise import assemble
 
 EXERCISE = assemble(
     __file__, reference, cases, mistakes,

@@ -1,7 +1,7 @@
 """deep_linear_grad: the gradients of a three-weight linear network's mean squared error."""
 
-from grader.exercise import assemble
 from exercises.deep_linear_grad import cases, mistakes, reference
+from grader.exercise import assemble
 
 EXERCISE = assemble(
     __file__, reference, cases, mistakes,

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from grader.exercise import Mistake
 from exercises.deep_linear_grad.reference import backward, gradient, output_gradient
+from grader.exercise import Mistake
 
 
 def _sum_not_mean(x, y, w1, w2, w3):

@@ -1,7 +1,7 @@
 """linreg_grad: the gradient of a linear regression's mean squared error with respect to its slope and intercept."""
 
-from grader.exercise import assemble
 from exercises.linreg_grad import cases, mistakes, reference
+from grader.exercise import assemble
 
 EXERCISE = assemble(
     __file__, reference, cases, mistakes,

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from grader.exercise import Mistake
 from exercises.linreg_grad.reference import residuals
+from grader.exercise import Mistake
 
 
 def _sum_not_mean(a, b, x, y):

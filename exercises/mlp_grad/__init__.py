@@ -1,7 +1,7 @@
 """mlp_grad: back-propagation through a stack of sigmoid layers with a sum-of-squares loss."""
 
-from grader.exercise import assemble
 from exercises.mlp_grad import cases, mistakes, reference
+from grader.exercise import assemble
 
 EXERCISE = assemble(
     __file__, reference, cases, mistakes,

@@ -1,5 +1,7 @@
 """Public samples and the hidden suite of mlp_grad."""
 
+from itertools import pairwise
+
 import numpy as np
 
 from grader.exercise import Case
@@ -7,7 +9,7 @@ from grader.exercise import Case
 
 def _case(name: str, rng: np.random.Generator, dims: list[int]) -> Case:
     """A network with layer sizes ``dims`` = [d_0, ..., d_K], weights spread enough to keep sigma' away from 0."""
-    As = [rng.normal(scale=1.5 / np.sqrt(d_in), size=(d_out, d_in)) for d_in, d_out in zip(dims, dims[1:])]
+    As = [rng.normal(scale=1.5 / np.sqrt(d_in), size=(d_out, d_in)) for d_in, d_out in pairwise(dims)]
     bs = [rng.normal(scale=0.5, size=d_out) for d_out in dims[1:]]
     return Case(name, {"x": rng.normal(size=dims[0]), "y": rng.uniform(0.0, 1.0, size=dims[-1]), "As": As, "bs": bs})
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from grader.exercise import Mistake
 from exercises.common import sigmoid
 from exercises.mlp_grad.reference import backward, forward, gradient, sigmoid_derivative
+from grader.exercise import Mistake
 
 
 def _sigma_as_derivative(x, y, As, bs):

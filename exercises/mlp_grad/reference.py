@@ -1,6 +1,6 @@
 """A sigmoid network's squared error ||y - f_K||^2, and its gradients by back-propagation."""
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -13,7 +13,7 @@ Local = Callable[[np.ndarray, int], np.ndarray]
 def forward(x: np.ndarray, As: Layers, bs: Layers, activation: Callable[[np.ndarray], np.ndarray] = sigmoid) -> Layers:
     """The activations f_0 = x, f_1, ..., f_K."""
     fs = [x]
-    for A, b in zip(As, bs):
+    for A, b in zip(As, bs, strict=True):
         fs.append(activation(A @ fs[-1] + b))
     return fs
 

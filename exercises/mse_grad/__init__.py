@@ -1,7 +1,7 @@
 """mse_grad: the gradient of the mean squared error with respect to the prediction."""
 
-from grader.exercise import assemble
 from exercises.mse_grad import cases, mistakes, reference
+from grader.exercise import assemble
 
 EXERCISE = assemble(
     __file__, reference, cases, mistakes,

@@ -1,7 +1,7 @@
 """rnn_bptt: back-propagation through time in a tanh recurrent network with softmax outputs."""
 
-from grader.exercise import assemble
 from exercises.rnn_bptt import cases, mistakes, reference
+from grader.exercise import assemble
 
 EXERCISE = assemble(
     __file__, reference, cases, mistakes,

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from grader.exercise import Mistake
 from exercises.common import one_hot, softmax
 from exercises.rnn_bptt.reference import backward, exact_step, forward, gradient
+from grader.exercise import Mistake
 
 
 def _truncated_step(dh, h, h_prev, W):
@@ -77,7 +77,7 @@ def _previous_input(x, y, h0, U, W, V, b, c):
         return da, dW_t, dh_prev
 
     grads = backward(x, y, h0, U, W, V, b, c, recording_step)
-    grads["U"] = sum(np.outer(da, x[t - 1]) for t, da in zip(range(len(x) - 1, -1, -1), das))
+    grads["U"] = sum(np.outer(da, x[t - 1]) for t, da in zip(range(len(x) - 1, -1, -1), das, strict=True))
     return grads
 
 

@@ -1,6 +1,6 @@
 """A tanh recurrent network's summed cross-entropy, and its gradients by back-propagation through time."""
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

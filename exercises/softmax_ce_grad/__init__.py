@@ -1,7 +1,7 @@
 """softmax_ce_grad: the gradient of the summed softmax cross-entropy with respect to the logits."""
 
-from grader.exercise import assemble
 from exercises.softmax_ce_grad import cases, mistakes, reference
+from grader.exercise import assemble
 
 EXERCISE = assemble(
     __file__, reference, cases, mistakes,

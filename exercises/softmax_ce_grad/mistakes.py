@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from grader.exercise import Mistake
 from exercises.common import one_hot, sigmoid, softmax
+from grader.exercise import Mistake
 
 
 def _naive_exp(logits, labels):

@@ -21,8 +21,8 @@ import os
 import struct
 import sys
 import traceback
-from collections.abc import Sequence
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -77,7 +77,8 @@ def encode_json(obj: dict[str, Any], arrays: Sequence[bytes] = ()) -> bytes:
 def npy_bytes(array: np.ndarray) -> bytes:
     """A float64 array as a version 1.0 ``.npy`` file, the header padded as numpy pads it."""
     array = np.asarray(array, dtype="<f8", order="C")
-    header = "{'descr': '<f8', 'fortran_order': False, 'shape': %r, }" % (tuple(int(n) for n in array.shape),)
+    shape = tuple(int(n) for n in array.shape)
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape!r}, }}"
     header += " " * (-(len(header) + NPY_PREFIX + 1) % 64) + "\n"
     return NPY_MAGIC + struct.pack("<H", len(header)) + header.encode("latin1") + array.tobytes()
 

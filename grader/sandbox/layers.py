@@ -95,7 +95,8 @@ def seal_namespaces(names: list[str]) -> list[str]:
     """In the first process of the new namespaces: private mounts, its own /proc, its own hostname."""
     applied = []
     if "ns-mount" in names and private_mounts():
-        if "ns-pid" in names and _libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None) == 0:
+        proc_flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
+        if "ns-pid" in names and _libc.mount(b"proc", b"/proc", b"proc", proc_flags, None) == 0:
             applied.append("private-proc")
     if "ns-uts" in names:
         socket.sethostname("gradegrad-sandbox")

@@ -34,7 +34,7 @@ class Limits:
     kept_output_bytes: int = 64 * 1024
     result_bytes: int = 64 * MiB
 
-    def with_overrides(self, **changes: Any) -> "Limits":
+    def with_overrides(self, **changes: Any) -> Limits:
         """A copy with the named fields changed; an unknown name raises TypeError."""
         return replace(self, **changes)
 

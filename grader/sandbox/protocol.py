@@ -25,7 +25,8 @@ MAX_DIMS = 8
 INPUT_KINDS = "biuf"
 MIN_ELEMENT_CAP = 4096
 # The header numpy and the harness write for a float64 array, padded with spaces: nothing else.
-_NPY_HEADER = re.compile(rb"\{'descr': '<f8', 'fortran_order': False, 'shape': \(((?:\d{1,12}, )*\d{1,12},?)?\), \} *\n")
+_NPY_HEADER = re.compile(rb"\{'descr': '<f8', 'fortran_order': False, "
+                         rb"'shape': \(((?:\d{1,12}, )*\d{1,12},?)?\), \} *\n")
 
 
 class ProtocolError(Exception):

@@ -127,7 +127,7 @@ def syscall_number(name: str) -> int | None:
     return number if number >= 0 else None
 
 
-def _add(rules: "pyseccomp.SyscallFilter", action: int, name: str, *args: "pyseccomp.Arg") -> None:
+def _add(rules: pyseccomp.SyscallFilter, action: int, name: str, *args: pyseccomp.Arg) -> None:
     number = syscall_number(name)
     if number is not None:
         rules.add_rule(action, number, *args)

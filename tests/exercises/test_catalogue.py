@@ -41,7 +41,8 @@ def test_mistake_bank_is_not_trivial(exercise):
 @ALL
 def test_same_seed_gives_same_cases_and_other_seeds_differ(exercise):
     def fingerprint(seed):
-        return [float(np.sum(np.concatenate([np.ravel(v) for v in _leaves(c.inputs)]))) for c in exercise.hidden_cases(seed)]
+        return [float(np.sum(np.concatenate([np.ravel(v) for v in _leaves(c.inputs)])))
+                for c in exercise.hidden_cases(seed)]
 
     assert fingerprint(7) == fingerprint(7)
     assert fingerprint(7) != fingerprint(8)

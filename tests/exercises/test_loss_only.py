@@ -4,8 +4,8 @@ from textwrap import dedent
 
 import numpy as np
 
-from grader.exercise import Case, Exercise
 from grader.compare import compare
+from grader.exercise import Case, Exercise
 from grader.pipeline import grade
 from grader.tolerances import tolerance_for
 

@@ -1,8 +1,8 @@
 """rnn_bptt's own tests: what truncated BPTT still gets right; its submissions are graded in test_submissions.py."""
 
+from exercises import get_exercise
 from grader.pipeline import grade
 from tests.exercises.submissions import load
-from exercises import get_exercise
 
 COLLECTION = load("rnn_bptt")
 

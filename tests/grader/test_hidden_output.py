@@ -5,7 +5,6 @@ import pytest
 from exercises import get_exercise
 from grader.pipeline import grade
 
-
 PRINTS_INPUTS = "def mse_grad(y_hat, y):\n    print('y_hat =', y_hat.tolist())\n    return 2 * (y_hat - y) / len(y)\n"
 # Looks for every input of the run in the harness's frames, without being called on them.
 FINDS_INPUTS = """import sys

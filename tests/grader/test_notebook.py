@@ -3,9 +3,9 @@
 import nbformat
 import pytest
 
+from exercises import get_exercise
 from grader.pipeline import grade
 from grader.submission import SubmissionError, read_submission
-from exercises import get_exercise
 
 
 def notebook(*cells, markdown="# My work"):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from rich.console import Console
 
+from exercises import get_exercise
 from gradegrad_client.display import visible
-from grader.pipeline import grade
 from gradegrad_client.render import render_report
 from gradegrad_client.strict_json import strict_dumps, strict_value
-from exercises import get_exercise
+from grader.pipeline import grade
 
 GRADEGRAD = [str(Path(sys.executable).parent / "gradegrad")]
 RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"

@@ -4,9 +4,9 @@ import textwrap
 
 import pytest
 
+from exercises import get_exercise
 from grader.pipeline import grade
 from grader.sandbox.limits import DEFAULT_LIMITS
-from exercises import get_exercise
 
 RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 FAST_LIMITS = DEFAULT_LIMITS.with_overrides(wall_seconds=2.0, cpu_seconds=1)
@@ -103,7 +103,8 @@ def test_nan_answer_is_reported_as_non_finite():
 
 def test_answers_that_are_not_numbers_are_one_error():
     report = run("def mse_grad(y_hat, y):\n    return 'gradient'\n")
-    assert report.error == "The answers are not arrays of numbers: 'dy_hat' is not an array of numbers (its dtype is <U8)"
+    assert report.error == ("The answers are not arrays of numbers: "
+                            "'dy_hat' is not an array of numbers (its dtype is <U8)")
 
 
 def test_none_answer_is_not_numbers():

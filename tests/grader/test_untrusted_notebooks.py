@@ -23,10 +23,12 @@ TOO_COMPLEX = "the source is too complex to parse"
 FSTRING_BOMB = 'f"' + "{a}" * 80_000 + '"'
 PARSER_BOMBS = [
     ("f-string with 80000 fields", FSTRING_BOMB, f"{TOO_COMPLEX}: it needs more than 1 s of CPU time"),
-    ("100000 additions", "1+" * 100_000 + "1", f"{TOO_COMPLEX}: cell 2 nests too deeply "
-                                               "(RecursionError: maximum recursion depth exceeded during ast construction)"),
+    ("100000 additions", "1+" * 100_000 + "1",
+     f"{TOO_COMPLEX}: cell 2 nests too deeply "
+     "(RecursionError: maximum recursion depth exceeded during ast construction)"),
     ("100000 string concatenations", "x = " + "'a' + " * 40_000 + "'a'",
-     f"{TOO_COMPLEX}: cell 2 nests too deeply (RecursionError: maximum recursion depth exceeded during ast construction)"),
+     f"{TOO_COMPLEX}: cell 2 nests too deeply "
+     "(RecursionError: maximum recursion depth exceeded during ast construction)"),
     ("100000 unary minuses", "-" * 100_000 + "1",
      f"{TOO_COMPLEX}: cell 2 nests too deeply or needs too much memory (MemoryError)"),
 ]

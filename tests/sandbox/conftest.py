@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from exercises import get_exercise
 from grader.pipeline import grade
 from grader.report import GradeReport
 from grader.sandbox.limits import Limits
 from grader.sandbox.runner import SLOT_UID_BASE, SLOTS, ForkServerRunner
-from exercises import get_exercise
 
 HONEST = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 TEST_LIMITS = Limits(wall_seconds=10.0, cpu_seconds=1, output_bytes=256 * 1024)

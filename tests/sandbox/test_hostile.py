@@ -12,10 +12,20 @@ from pathlib import Path
 import pytest
 
 from grader.report import GradeReport
-from grader.sandbox.runner import ForkServerRunner
 from grader.sandbox.limits import Limits
-from tests.sandbox.conftest import (CPU_LIMIT, MEMORY_LIMIT, NOT_NUMBERS, SEGFAULT, UNREADABLE, WALL_LIMIT,
-                                    WRAPPING_SHAPE, assert_failed, assert_held, compile_attack)
+from grader.sandbox.runner import ForkServerRunner
+from tests.sandbox.conftest import (
+    CPU_LIMIT,
+    MEMORY_LIMIT,
+    NOT_NUMBERS,
+    SEGFAULT,
+    UNREADABLE,
+    WALL_LIMIT,
+    WRAPPING_SHAPE,
+    assert_failed,
+    assert_held,
+    compile_attack,
+)
 
 Grade = Callable[..., GradeReport]
 Cheat = Callable[[str], str]
@@ -75,7 +85,8 @@ def test_cant_use_more_than_the_memory_limit(grade_hostile: Grade, bomb: str) ->
 
 
 def test_recursion_bomb_is_an_error(grade_hostile: Grade) -> None:
-    assert_failed(grade_hostile("def mse_grad(y_hat, y):\n    return mse_grad(y_hat, y)\n"), "Every case raised RecursionError: maximum recursion depth exceeded", "exception")
+    assert_failed(grade_hostile("def mse_grad(y_hat, y):\n    return mse_grad(y_hat, y)\n"),
+                  "Every case raised RecursionError: maximum recursion depth exceeded", "exception")
 
 
 def test_c_stack_overflow_is_a_crash(grade_hostile: Grade) -> None:
@@ -138,7 +149,8 @@ def test_daemon_does_not_outlive_grading(grade_hostile: Grade) -> None:
               "        pass\n"
               "    return 2 * (y_hat - y) / len(y)\n")
     report = grade_hostile(source)
-    assert report.passed and report.error is None  # the daemon's failure is not the student's; the autouse fixture checks nothing survived
+    # the daemon's failure is not the student's; the autouse fixture checks nothing survived
+    assert report.passed and report.error is None
 
 
 def test_cant_kill_the_grader_or_the_server(grade_hostile: Grade, runner: ForkServerRunner) -> None:
@@ -155,7 +167,8 @@ def test_cant_kill_the_grader_or_the_server(grade_hostile: Grade, runner: ForkSe
     assert runner._process.pid == server and runner._process.poll() is None
 
 
-def test_cant_ptrace_or_read_the_memory_of_other_processes(grade_hostile: Grade, cheat: Cheat, runner: ForkServerRunner) -> None:
+def test_cant_ptrace_or_read_the_memory_of_other_processes(grade_hostile: Grade, cheat: Cheat,
+                                                           runner: ForkServerRunner) -> None:
     body = ("import ctypes\n"
             "def hacked():\n"
             "    libc = ctypes.CDLL(None)\n"
@@ -263,9 +276,11 @@ def test_forged_npy_shape_wrapping_int64_is_rejected(grade_hostile: Grade) -> No
     ("(lambda a: (a.fill(1.0), a)[1])(type('Liar', (np.ndarray,), "
      "{'__eq__': lambda s, o: True, '__ne__': lambda s, o: False})(y.shape))",
      None, "values"),
-    ("type('Liar', (), {'__array__': lambda s, *a, **k: (_ for _ in ()).throw(RuntimeError), '__eq__': lambda s, o: True})()",
+    ("type('Liar', (), {'__array__': lambda s, *a, **k: (_ for _ in ()).throw(RuntimeError), "
+     "'__eq__': lambda s, o: True})()",
      NOT_NUMBERS + "could not be read as an array of numbers (RuntimeError was raised converting it)", "structure"),
-    ("type('Liar', (), {'__float__': lambda s: float('nan'), '__eq__': lambda s, o: True, '__len__': lambda s: 10**9})()",
+    ("type('Liar', (), {'__float__': lambda s: float('nan'), '__eq__': lambda s, o: True, "
+     "'__len__': lambda s: 10**9})()",
      NOT_NUMBERS + "is not an array of numbers (its dtype is object)", "structure"),
     ("np.full(y.shape, np.nan)", None, "nonfinite"),
     ("np.full(y.shape, np.inf)", None, "nonfinite"),
@@ -291,7 +306,8 @@ def test_monkeypatched_numpy_changes_nothing_outside(grade_hostile: Grade) -> No
               "np.asarray = lambda value, dtype=None: np.ones(3)\n"
               "def mse_grad(y_hat, y):\n    return y_hat\n")
     assert_failed(grade_hostile(source),
-                  NOT_NUMBERS + "could not be read as an array of numbers (TypeError was raised converting it)", "structure")
+                  NOT_NUMBERS + "could not be read as an array of numbers (TypeError was raised converting it)",
+                  "structure")
 
 
 # Hunting for expected values and secrets
@@ -334,7 +350,8 @@ def test_cant_import_exercises_or_read_hidden_cases(grade_hostile: Grade, cheat:
             "        return True\n"
             "    except BaseException:\n"
             "        pass\n"
-            f"    for path in ({str(PROJECT / 'exercises/mse_grad/cases.py')!r}, {str(PROJECT / 'pyproject.toml')!r}):\n"
+            f"    for path in ({str(PROJECT / 'exercises/mse_grad/cases.py')!r}, "
+            f"{str(PROJECT / 'pyproject.toml')!r}):\n"
             "        try:\n"
             "            return len(open(path).read()) > 0\n"
             "        except OSError:\n"
@@ -347,7 +364,8 @@ def test_cant_import_installed_packages_other_than_numpy(grade_hostile: Grade, c
     body = ("def hacked():\n"
             "    import importlib.metadata\n"
             "    for attempt in (lambda: __import__('click'), lambda: importlib.metadata.version('gradegrad'),\n"
-            "                    lambda: open(sys.modules['numpy'].__file__.rsplit('/numpy/', 1)[0] + '/click/__init__.py')):\n"
+            "                    lambda: open(sys.modules['numpy'].__file__.rsplit('/numpy/', 1)[0] "
+            "+ '/click/__init__.py')):\n"
             "        try:\n"
             "            attempt()\n"
             "            return True\n"
@@ -379,7 +397,8 @@ def test_cant_read_the_database_file(grade_hostile: Grade, cheat: Cheat, databas
 def test_cant_write_outside_its_own_directory(grade_hostile: Grade, cheat: Cheat, database_file: Path) -> None:
     escape = database_file.parent / "escaped"
     body = ("def hacked():\n"
-            f"    for path in ({str(escape)!r}, {str(database_file)!r}, '/tmp/gradegrad-escaped', '/dev/shm/escaped'):\n"
+            f"    for path in ({str(escape)!r}, {str(database_file)!r}, "
+            "'/tmp/gradegrad-escaped', '/dev/shm/escaped'):\n"
             "        try:\n"
             "            with open(path, 'w') as f:\n"
             "                f.write('x')\n"

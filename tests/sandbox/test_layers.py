@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from exercises import get_exercise
 from grader.cli import main
 from grader.pipeline import grade
 from grader.report import GradeReport
@@ -23,7 +24,6 @@ from grader.sandbox.policy import UNSAFE_FLAG, SandboxUnavailable, isolating_lay
 from grader.sandbox.protocol import Job
 from grader.sandbox.runner import SERVER_ENV, ForkServerRunner
 from tests.sandbox.conftest import WRAPPING_SHAPE, assert_held
-from exercises import get_exercise
 
 
 def namespaces_allowed() -> bool:
@@ -108,7 +108,8 @@ def test_unsafe_flag_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not unsafe_local_run()
 
 
-def test_unsafe_flag_logs_danger_on_every_use(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_unsafe_flag_logs_danger_on_every_use(monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv(UNSAFE_FLAG, "1")
     with caplog.at_level(logging.WARNING, logger="grader.sandbox"):
         require_isolation(("session", "rlimits"))
@@ -162,7 +163,8 @@ def test_server_holds_no_descriptor_of_the_grader(runner: ForkServerRunner) -> N
 
 
 @pytest.mark.parametrize(("source", "expected"), [
-    ("import os, sys\nprint('{\"score\": 1.0}')\nos.write(1, b'}{\\n' * 1000)\nsys.stderr.write('x' * 10**6)\nos._exit(0)\n",
+    ("import os, sys\nprint('{\"score\": 1.0}')\nos.write(1, b'}{\\n' * 1000)\n"
+     "sys.stderr.write('x' * 10**6)\nos._exit(0)\n",
      "The submission exited before answering every case (os._exit or a crash?)"),
     ("import sys\nfor _ in range(200):\n    sys.stdout.write('{\"passed\": true}' * 60000)\n",
      "Too much output: the submission printed more than 1024 KiB"),
@@ -198,13 +200,15 @@ def grade_where_namespaces_are_refused(sources: dict[str, str]) -> dict[str, obj
         "for name in ('unshare', 'mount', 'setns'):\n"
         "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), name)\n"
         f"for flag in {flags}:\n"
-        "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), 'clone', pyseccomp.Arg(0, pyseccomp.MASKED_EQ, flag, flag))\n"
+        "    refuse.add_rule(pyseccomp.ERRNO(errno.EPERM), 'clone', "
+        "pyseccomp.Arg(0, pyseccomp.MASKED_EQ, flag, flag))\n"
         "refuse.load()\n"
         "from exercises import get_exercise\n"
         "from grader.pipeline import grade\n"
         "from grader.sandbox.runner import ForkServerRunner\n"
         "runner = ForkServerRunner()\n"
-        "graded = {name: grade(source, get_exercise('mse_grad'), runner=runner) for name, source in json.load(sys.stdin).items()}\n"
+        "graded = {name: grade(source, get_exercise('mse_grad'), runner=runner) "
+        "for name, source in json.load(sys.stdin).items()}\n"
         "print(json.dumps({'layers': runner.layers, **{name: [r.score, r.error] for name, r in graded.items()}}))\n"
         "runner.close()\n"
     )

@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from exercises import get_exercise
 from grader.pipeline import grade
 from grader.sandbox import default_runner
 from grader.sandbox.runner import ForkServerRunner
-from exercises import get_exercise
 
 HONEST = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 

@@ -222,7 +222,8 @@ class RunningService:
             if body["status"] in ("graded", "error"):
                 return body
             time.sleep(0.05)
-        raise AssertionError(f"submission {submission_id} not graded in {timeout} s; log:\n{self.log.read_text()[-3000:]}")
+        raise AssertionError(f"submission {submission_id} not graded in {timeout} s; "
+                             f"log:\n{self.log.read_text()[-3000:]}")
 
     def run(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         """A gradegrad command with this service's environment."""
@@ -269,8 +270,8 @@ def start_service(env: dict[str, str], folder: Path, config: dict[str, Any]) -> 
     port = free_port()
     log = folder / "serve.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([*GRADEGRAD, "serve", "--port", str(port), "--web-workers", "2", "--concurrency", "2"],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*GRADEGRAD, "serve", "--port", str(port), "--web-workers", "2",
+                                    "--concurrency", "2"], env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(process, url, log)
@@ -293,7 +294,8 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
     """The embedded default: SQLite for the data, kombu's SQLAlchemy transport on SQLite for the queue."""
     folder = tmp_path_factory.mktemp("embedded")
-    config = {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}", "BROKER_URL": f"sqla+sqlite:///{folder / 'broker.sqlite3'}"}
+    config = {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}",
+              "BROKER_URL": f"sqla+sqlite:///{folder / 'broker.sqlite3'}"}
     env = {"GRADEGRAD_DATABASE_URL": config["DATABASE_URL"], "GRADEGRAD_BROKER_URL": config["BROKER_URL"]}
     yield from start_service(env, folder, config)
 

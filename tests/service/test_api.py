@@ -104,7 +104,8 @@ def test_a_password_buys_a_token_that_works(client, make_user):
     make_user("ada")
     answer = client.post("/api/v1/tokens", json={"username": "ada", "password": "correct horse battery"})
     assert answer.status_code == 201
-    assert client.get("/api/v1/exercises", headers={"Authorization": f"Bearer {answer.json['token']}"}).status_code == 200
+    bearer = {"Authorization": f"Bearer {answer.json['token']}"}
+    assert client.get("/api/v1/exercises", headers=bearer).status_code == 200
     assert client.post("/api/v1/tokens", json={"username": "ada", "password": "wrong"}).status_code == 401
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import content_type_conformance, not_a_server_error, response_headers_conformance, \
-    response_schema_conformance, status_code_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 # Conformance only: a schema-valid body may still be refused with 400 once its source is read (an empty or
 # binary file), which the document cannot express, so "schema-valid data must be accepted" does not apply.

@@ -21,15 +21,13 @@ import requests
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.service.conftest import GRADEGRAD, PASSWORD, PrivateRedis, RunningService, TcpProxy, free_port, stop_process
 from web import create_app
 from web.auth import create_user, issue_token
 from web.db import session_factory
 from web.models import CaseResult, CourseExercise, Submission, User
 from web.regrades import regrade_submission
 from web.submissions import publish_catalogue
-
-from tests.service.conftest import GRADEGRAD, PASSWORD, PrivateRedis, RunningService, TcpProxy, free_port, \
-    stop_process
 
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"

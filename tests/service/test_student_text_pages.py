@@ -19,7 +19,8 @@ def test_pages_show_control_and_bidi_characters_of_student_text(app, session, ma
     record_report(session, submission.id, {
         "exercise": "mse_grad", "score": 0.0, "passed": False, "error": "SyntaxError: \x1b[2J", "hints": [],
         "samples": [], "output": "\x1b[2J\x1b[32mPASSED\u202e!\r\n", "hidden_output": "",
-        "cases": [{"name": "n = 1", "passed": False, "message": "Raised ValueError: \u2066x\x07", "kind": "exception"}]})
+        "cases": [{"name": "n = 1", "passed": False, "message": "Raised ValueError: \u2066x\x07",
+                   "kind": "exception"}]})
     session.commit()
     page = signed_in(app, ada).get(f"/submissions/{submission.id}").text
     assert not any(char in page for char in "\x1b\u202e\u2066\x07\r")

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
+from exercises import get_exercise
 from grader.pipeline import grade
 from tests.service.conftest import PASSWORD
 from worker.grading import record_report
-from exercises import get_exercise
 
 # Right on the public samples (n <= 3), the sign wrong on longer hidden cases; prints its input.
 SIGN_WRONG_WHEN_LONG = """def mse_grad(y_hat, y):
