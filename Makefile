@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -26,7 +26,7 @@ run: $(STAMP)
 	@echo "GradeGrad: open http://$(HOST):$(PORT)/ and sign in as 'student' or 'instructor', password '$(DEMO_PASSWORD)'"
 	$(VENV)/bin/gradegrad serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) lint
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest
 
@@ -35,6 +35,11 @@ test: $(STAMP)
 # sandbox are marked slow by tests/conftest.py and left out.
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
+
+# The static checks, which `make test` runs before the tests: ruff and mypy, configured in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV)
