@@ -46,7 +46,7 @@ SCHEMAS: dict[str, Any] = {
         "name": TEXT, "passed": {"type": ["boolean", "null"],
                                  "description": "null when the instructor hides hidden cases' verdicts"},
         "message": TEXT, "kind": TEXT, "hint": OPTIONAL_TEXT, "traceback": OPTIONAL_TEXT}),
-    "Sample": strict(["name", "passed", "message", "inputs", "expected", "got", "hint"], {
+    "Sample": strict(["name", "passed", "message", "inputs", "expected", "got"], {
         "name": TEXT, "passed": {"type": "boolean"}, "message": TEXT, "hint": OPTIONAL_TEXT,
         "inputs": {"type": "object", "additionalProperties": VALUES},
         "expected": {"type": "object", "additionalProperties": VALUES},
