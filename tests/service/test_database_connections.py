@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import create_engine, text
 
-from web.db import ping_after_idle
+from web.db import make_engine
 from tests.service.conftest import POSTGRES_ADMIN_URL
 
 
@@ -22,13 +20,11 @@ def drop_connections_to(url: str) -> None:
 
 
 def test_a_connection_dropped_while_idle_is_replaced_before_use(postgres_url: str) -> None:
-    engine = create_engine(postgres_url)
-    ping_after_idle(engine, 0.05)
+    engine = make_engine(postgres_url)
     try:
         with engine.connect() as connection:
             first = connection.execute(text("SELECT pg_backend_pid()")).scalar()
         drop_connections_to(postgres_url)
-        time.sleep(0.2)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != first
     finally:
