@@ -12,6 +12,7 @@ Passwords hashed in the test process use Argon2's cheapest parameters (see the f
 from __future__ import annotations
 
 import sys
+from typing import Any
 from collections.abc import Iterator
 
 import pytest
@@ -93,3 +94,28 @@ def cheapest_password_hashes() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         yield
+
+
+@pytest.fixture(autouse=True)
+def api_answers_match_the_openapi_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check every JSON API answer a test receives, through Flask's test client or over HTTP."""
+    import requests
+    from flask.testing import FlaskClient
+
+    from tests.openapi_contract import check_answer
+
+    test_client_open, http_request = FlaskClient.open, requests.Session.request
+
+    def opened(self: FlaskClient, *args: Any, **kwargs: Any) -> Any:
+        answer = test_client_open(self, *args, **kwargs)
+        request = answer.request
+        check_answer(request.method, request.path, answer.status_code, answer.content_type or "", answer.get_data())
+        return answer
+
+    def requested(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        answer = http_request(self, method, url, *args, **kwargs)
+        check_answer(method, url, answer.status_code, answer.headers.get("Content-Type", ""), answer.content)
+        return answer
+
+    monkeypatch.setattr(FlaskClient, "open", opened)
+    monkeypatch.setattr(requests.Session, "request", requested)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gradegrad_client.strict_json import strict_dumps
-
-IDLE_BEFORE_PING_SECONDS = 2.0
 
 
 def make_engine(url: str) -> Engine:
@@ -24,9 +19,9 @@ def make_engine(url: str) -> Engine:
     JSON columns are written as strict JSON (no bare NaN, which PostgreSQL refuses and SQLite would keep).
     """
     if not url.startswith("sqlite"):
-        engine = create_engine(url, json_serializer=strict_dumps)
-        ping_after_idle(engine, IDLE_BEFORE_PING_SECONDS)
-        return engine
+        # A pooled connection is tested before each use, so one the database dropped while it sat idle
+        # (a restart, a failover) is replaced instead of failing the request or the grading that drew it.
+        return create_engine(url, json_serializer=strict_dumps, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=strict_dumps)
 
     @event.listens_for(engine, "connect")
@@ -38,28 +33,6 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
-
-
-def ping_after_idle(engine: Engine, seconds: float) -> None:
-    """Test a pooled connection before it is used, as ``pool_pre_ping`` does, but only one idle for ``seconds``.
-
-    A database restarted while the pool slept is still caught before a request or a grading
-    fails on it; a connection handed from one use to the next in a busy moment is not tested
-    again (with a ping per use, pings were two of every seventeen statements of a submission).
-    A failed ping makes the pool replace the connection and try again.
-    """
-    @event.listens_for(engine, "checkin")
-    def note_idle(_dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if time.monotonic() - record.info.get("idle_since", math.inf) < seconds:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as exc:
-            raise DisconnectionError(f"the database did not answer a pooled connection: {exc}") from exc
 
 
 def init_app(app: Flask) -> None:

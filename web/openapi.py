@@ -24,6 +24,49 @@ def errors(*statuses: int) -> dict[str, Any]:
     return answers
 
 
+def strict(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """An object schema that names every field it may carry: a field the code adds without saying
+    so here fails the tests that validate every API answer against this document."""
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+
+TEXT, OPTIONAL_TEXT = {"type": "string"}, {"type": ["string", "null"]}
+TIME = {"type": ["string", "null"], "description": "ISO 8601, UTC"}
+# An answer's or an expected value's numbers: floats, nested lists, or the strings NaN, Infinity and
+# -Infinity (strict JSON has no token for them).
+VALUES: dict[str, Any] = {"description": "Numbers, nested lists of numbers, or the strings NaN, Infinity, -Infinity"}
+SCHEMAS: dict[str, Any] = {
+    "Error": strict(["error"], {"error": TEXT}),
+    "Token": strict(["token", "username", "role", "expires_at"], {
+        "token": TEXT, "username": TEXT, "role": {"enum": ["student", "instructor"]},
+        "expires_at": {"type": "string", "description": "When the token stops working (UTC)"}}),
+    "Exercise": strict(["name", "title", "signature", "opens_at", "due_at"], {
+        "name": TEXT, "title": TEXT, "signature": TEXT, "opens_at": TIME, "due_at": TIME}),
+    "Case": strict(["name", "passed", "message", "kind", "hint", "traceback"], {
+        "name": TEXT, "passed": {"type": ["boolean", "null"],
+                                 "description": "null when the instructor hides hidden cases' verdicts"},
+        "message": TEXT, "kind": TEXT, "hint": OPTIONAL_TEXT, "traceback": OPTIONAL_TEXT}),
+    "Sample": strict(["name", "passed", "message", "inputs", "expected", "got"], {
+        "name": TEXT, "passed": {"type": "boolean"}, "message": TEXT, "hint": OPTIONAL_TEXT,
+        "inputs": {"type": "object", "additionalProperties": VALUES},
+        "expected": {"type": "object", "additionalProperties": VALUES},
+        "got": {"type": "object", "additionalProperties": VALUES}}),
+    "Submission": strict(["id", "exercise", "status", "filename", "seed", "created_at", "days_late"], {
+        "id": {"type": "integer"}, "exercise": TEXT,
+        "status": {"enum": [status.value for status in Status]},
+        "filename": TEXT, "seed": {"type": "integer"}, "created_at": TEXT, "days_late": {"type": "integer"},
+        "score": {"type": "number", "description": "Once graded: the fraction of hidden cases passed"},
+        "effective_score": {"type": ["number", "null"], "description": "The score after the late policy"},
+        "passed": {"type": "boolean"}, "error": OPTIONAL_TEXT,
+        "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
+        "hints": {"type": "array", "items": TEXT},
+        "samples": {"type": "array", "items": {"$ref": "#/components/schemas/Sample"}},
+        "output": {"type": "string", "description": "What the code printed on the public samples alone"},
+        "hidden_output": {"type": "string", "description": "Instructors only: what the code printed in the "
+                                                          "graded run, hidden cases included"}}),
+}
+
+
 def openapi_document() -> dict[str, Any]:
     submission = {"$ref": "#/components/schemas/Submission"}
     return {
@@ -42,9 +85,7 @@ def openapi_document() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["username", "password"],
                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
-                "responses": {"201": response("A new token", {"type": "object", "properties": {
-                    "token": {"type": "string"}, "username": {"type": "string"}, "role": {"type": "string"},
-                    "expires_at": {"type": "string", "description": "When the token stops working (UTC)"}}}),
+                "responses": {"201": response("A new token", {"$ref": "#/components/schemas/Token"}),
                     **errors(400, 401, 429)}}},
             "/tokens/current": {"delete": {
                 "summary": "Revoke the token this request is sent with: it stops working at once",
@@ -76,28 +117,6 @@ def openapi_document() -> dict[str, Any]:
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
-                "Exercise": {"type": "object", "required": ["name", "title"], "properties": {
-                    "name": {"type": "string"}, "title": {"type": "string"}, "signature": {"type": "string"},
-                    "opens_at": {"type": ["string", "null"]}, "due_at": {"type": ["string", "null"]}}},
-                "Case": {"type": "object", "required": ["name", "passed", "message"], "properties": {
-                    "name": {"type": "string"}, "message": {"type": "string"},
-                    "passed": {"type": ["boolean", "null"],
-                               "description": "null (kind 'hidden') where the instructor hides hidden verdicts"},
-                    "kind": {"type": "string"}, "hint": {"type": ["string", "null"]}}},
-                "Submission": {"type": "object", "required": ["id", "exercise", "status"], "properties": {
-                    "id": {"type": "integer"}, "exercise": {"type": "string"},
-                    "status": {"enum": [status.value for status in Status]},
-                    "score": {"type": "number", "description": "Once graded: the fraction of hidden cases passed"},
-                    "effective_score": {"type": ["number", "null"], "description": "The score after the late policy"},
-                    "passed": {"type": "boolean"}, "error": {"type": ["string", "null"]},
-                    "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
-                    "hints": {"type": "array", "items": {"type": "string"}},
-                    "output": {"type": "string", "description": "What the code printed on the public samples alone"},
-                    "hidden_output": {"type": "string", "description": "Instructors only: what the code printed "
-                                                                       "in the graded run, hidden cases included"},
-                    "days_late": {"type": "integer"}, "seed": {"type": "integer"}}},
-            },
+            "schemas": SCHEMAS,
         },
     }

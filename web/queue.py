@@ -51,8 +51,6 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "beat_schedule": {"requeue-lost": {"task": SWEEP_TASK, "schedule": float(config["SWEEP_EVERY_SECONDS"])}},
         "worker_hijack_root_logger": False,
     }
-    if config["BROKER_URL"].startswith(("redis://", "rediss://")):
-        settings["broker_transport"] = "web.redis_transport:Transport"
     settings.update(config.get("CELERY") or {})
     return settings
 

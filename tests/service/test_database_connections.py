@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import create_engine, text
 
+from web.db import make_engine
 from tests.service.conftest import POSTGRES_ADMIN_URL
-from web.db import ping_after_idle
 
 
 def drop_connections_to(url: str) -> None:
@@ -16,20 +14,17 @@ def drop_connections_to(url: str) -> None:
     try:
         with admin.connect() as connection:
             connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                    "WHERE datname = :name AND pid <> pg_backend_pid()"),
-                               {"name": url.rsplit("/", 1)[1]})
+                                    "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": url.rsplit("/", 1)[1]})
     finally:
         admin.dispose()
 
 
 def test_a_connection_dropped_while_idle_is_replaced_before_use(postgres_url: str) -> None:
-    engine = create_engine(postgres_url)
-    ping_after_idle(engine, 0.05)
+    engine = make_engine(postgres_url)
     try:
         with engine.connect() as connection:
             first = connection.execute(text("SELECT pg_backend_pid()")).scalar()
         drop_connections_to(postgres_url)
-        time.sleep(0.2)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != first
     finally:
