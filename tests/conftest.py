@@ -12,8 +12,8 @@ Passwords hashed in the test process use Argon2's cheapest parameters (see the f
 from __future__ import annotations
 
 import sys
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher

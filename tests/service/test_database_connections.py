@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from web.db import make_engine
 from tests.service.conftest import POSTGRES_ADMIN_URL
+from web.db import make_engine
 
 
 def drop_connections_to(url: str) -> None:
@@ -14,7 +14,8 @@ def drop_connections_to(url: str) -> None:
     try:
         with admin.connect() as connection:
             connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                    "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": url.rsplit("/", 1)[1]})
+                                    "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                               {"name": url.rsplit("/", 1)[1]})
     finally:
         admin.dispose()
 
