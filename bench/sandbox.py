@@ -30,8 +30,8 @@ from exercises import EXERCISES  # noqa: E402
 from grader.exercise import Exercise  # noqa: E402
 from grader.sandbox import harness  # noqa: E402
 from grader.sandbox.fresh import FreshInterpreterRunner  # noqa: E402
-from grader.sandbox.jail import JailResult, Runner, judge_run  # noqa: E402
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits  # noqa: E402
+from grader.sandbox.outcome import JailResult, Runner, judge_run  # noqa: E402
 from grader.sandbox.process import apply_rlimits, collect  # noqa: E402
 from grader.sandbox.protocol import ChannelReply, Job, JobCase, encode_job  # noqa: E402
 from grader.sandbox.runner import ForkServerRunner  # noqa: E402

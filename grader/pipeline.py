@@ -15,8 +15,8 @@ from grader.exercise import Case, Exercise
 from grader.feedback import Answered, describe, explain_together
 from grader.report import CaseReport, GradeReport, SampleReport
 from grader.sandbox import default_runner
-from grader.sandbox.jail import JailResult, Runner
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits
+from grader.sandbox.outcome import JailResult, Runner
 from grader.sandbox.protocol import CaseRun, Job, JobCase
 from grader.tolerances import tolerance_for
 

@@ -13,7 +13,7 @@ from web.forms import ActionForm, RosterForm, SettingsForm
 from web.plots import score_histogram, submissions_over_time
 from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.roster import import_roster
-from web.settings import apply_settings, settings_form
+from web.settings_form import apply_settings, settings_form
 from web.stats import best_scores, exercise_stats, gradebook_csv, recent_submissions, students, unnamed_failures
 from web.submissions import exercise_of, find_published, publish_catalogue, result_dict, visible_submission
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 
-from grader.sandbox.jail import Runner
+from grader.sandbox.outcome import Runner
 from grader.sandbox.policy import SandboxUnavailable
 
 __all__ = ["Runner", "SandboxUnavailable", "default_runner"]

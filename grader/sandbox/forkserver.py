@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np  # imported once here, so that every child starts with it
 
 from grader.sandbox import harness
+from grader.sandbox.jail import DEVICES_READ, DEVICES_WRITE, RULE_FDS, JailConfig, jail
 from grader.sandbox.landlock import READ_ONLY, READ_WRITE, build_ruleset, open_rules
 from grader.sandbox.layers import fork_into_namespaces, leave_host_network, make_reachable, own_disk, private_mounts
 from grader.sandbox.protocol import Job, JobCase, encode_job
-from grader.sandbox.sealed import DEVICES_READ, DEVICES_WRITE, RULE_FDS, JailConfig, jail
 from grader.sandbox.seccomp_filter import compile_filter
 
 BACKSTOP_SECONDS = 2.0  # past a child's wall time, in case its grader stopped asking

@@ -13,8 +13,8 @@ import tempfile
 import time
 
 from grader.sandbox import harness
-from grader.sandbox.jail import JailResult, judge_run
 from grader.sandbox.limits import Limits
+from grader.sandbox.outcome import JailResult, judge_run
 from grader.sandbox.process import apply_rlimits, collect, kill_group
 from grader.sandbox.protocol import Job, encode_job
 

@@ -22,8 +22,8 @@ from dataclasses import asdict
 from typing import Any
 
 from grader.sandbox.harness import encode_json
-from grader.sandbox.jail import JailResult, judge_run
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits
+from grader.sandbox.outcome import JailResult, judge_run
 from grader.sandbox.policy import SandboxUnavailable, require_isolation
 from grader.sandbox.process import collect
 from grader.sandbox.protocol import Job, encode_job

@@ -18,8 +18,8 @@ from grader.pipeline import grade
 from grader.report import GradeReport
 from grader.sandbox import landlock, layers, seccomp_filter
 from grader.sandbox.forkserver import import_roots
-from grader.sandbox.jail import JailResult
 from grader.sandbox.limits import Limits
+from grader.sandbox.outcome import JailResult
 from grader.sandbox.policy import UNSAFE_FLAG, SandboxUnavailable, isolating_layers, require_isolation, unsafe_local_run
 from grader.sandbox.protocol import Job
 from grader.sandbox.runner import SERVER_ENV, ForkServerRunner

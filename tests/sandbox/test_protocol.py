@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from grader.sandbox import harness, protocol
-from grader.sandbox.jail import judge_run
 from grader.sandbox.limits import Limits
+from grader.sandbox.outcome import judge_run
 from grader.sandbox.process import Collected
 from grader.sandbox.protocol import Job, JobCase, ProtocolError, element_cap, read_npy
 

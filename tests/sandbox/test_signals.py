@@ -8,8 +8,8 @@ import signal
 
 import pytest
 
-from grader.sandbox.jail import judge_run, signal_text
 from grader.sandbox.limits import Limits
+from grader.sandbox.outcome import judge_run, signal_text
 from grader.sandbox.process import Collected
 from grader.sandbox.protocol import Job
 
