@@ -15,10 +15,8 @@ import time
 from grader.sandbox import harness
 from grader.sandbox.limits import Limits
 from grader.sandbox.outcome import JailResult, judge_run
-from grader.sandbox.process import apply_rlimits, collect, kill_group
+from grader.sandbox.process import SANDBOX_ENV, apply_rlimits, collect, kill_group
 from grader.sandbox.protocol import Job, encode_job
-
-CHILD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LC_ALL": "C.UTF-8"}
 
 
 class FreshInterpreterRunner:
@@ -35,7 +33,7 @@ class FreshInterpreterRunner:
                 process = subprocess.Popen(
                     [sys.executable, "-I", harness.__file__, str(channel_write)],
                     stdin=job_read, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    pass_fds=(channel_write,), cwd=workdir, env=CHILD_ENV,
+                    pass_fds=(channel_write,), cwd=workdir, env=SANDBOX_ENV,
                     start_new_session=True, preexec_fn=lambda: apply_rlimits(limits),
                 )
             finally:

@@ -1,4 +1,4 @@
-"""Rlimits for the child, and the loop that feeds it a job and collects what it writes."""
+"""The environment and rlimits of a sandboxed process, and the loop that feeds it a job and collects what it writes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ import time
 from dataclasses import dataclass
 
 from grader.sandbox.limits import Limits
+
+# The whole environment of a sandboxed interpreter (the fork server, or a fresh one per submission):
+# nothing of the grader's, one BLAS thread (a grading must not spawn threads), and UTF-8 text.
+SANDBOX_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LC_ALL": "C.UTF-8"}
 
 
 def apply_rlimits(limits: Limits) -> None:

@@ -25,10 +25,9 @@ from grader.sandbox.harness import encode_json
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits
 from grader.sandbox.outcome import JailResult, judge_run
 from grader.sandbox.policy import SandboxUnavailable, require_isolation
-from grader.sandbox.process import collect
+from grader.sandbox.process import SANDBOX_ENV, collect
 from grader.sandbox.protocol import Job, encode_job
 
-SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "LC_ALL": "C.UTF-8"}
 SLOT_UID_BASE = 61000
 """As root, slot n's children run as uid and gid SLOT_UID_BASE + n: unused by any account, and not nobody."""
 SLOTS = 256
@@ -129,7 +128,7 @@ class ForkServerRunner:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self._process = subprocess.Popen(
-                args + [str(theirs.fileno()), self._root, str(self.disk_bytes)] + args_tail, env=SERVER_ENV, cwd="/",
+                args + [str(theirs.fileno()), self._root, str(self.disk_bytes)] + args_tail, env=SANDBOX_ENV, cwd="/",
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=[theirs.fileno()],
                 start_new_session=True,
             )

@@ -21,8 +21,9 @@ from grader.sandbox.forkserver import import_roots
 from grader.sandbox.limits import Limits
 from grader.sandbox.outcome import JailResult
 from grader.sandbox.policy import UNSAFE_FLAG, SandboxUnavailable, isolating_layers, require_isolation, unsafe_local_run
+from grader.sandbox.process import SANDBOX_ENV
 from grader.sandbox.protocol import Job
-from grader.sandbox.runner import SERVER_ENV, ForkServerRunner
+from grader.sandbox.runner import ForkServerRunner
 from tests.sandbox.conftest import WRAPPING_SHAPE, assert_held
 
 
@@ -141,7 +142,7 @@ def test_refused_grading_exits_non_zero_with_the_reason(monkeypatch: pytest.Monk
 
 def test_server_environment_is_empty(runner: ForkServerRunner) -> None:
     environ = Path(f"/proc/{runner._process.pid}/environ").read_bytes().split(b"\0")
-    assert dict(item.decode().split("=", 1) for item in environ if item) == SERVER_ENV
+    assert dict(item.decode().split("=", 1) for item in environ if item) == SANDBOX_ENV
 
 
 def test_server_is_an_exec_not_a_fork_of_the_grader(runner: ForkServerRunner) -> None:
