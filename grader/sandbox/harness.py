@@ -8,7 +8,8 @@ submission does here can decide a verdict.
 The job is a 4-byte big-endian length, a JSON header that lists the input arrays (key, dtype,
 shape), then the arrays' raw bytes one after the other. The channel is a stream of blobs,
 each a 4-byte big-endian length and its bytes. A JSON blob may announce ``arrays`` more
-blobs, each one ``.npy`` file.
+blobs, each one ``.npy`` file. A case's blob names under ``mutated`` the arguments the call
+changed in place, if any.
 """
 
 from __future__ import annotations
@@ -153,10 +154,12 @@ def load_function(source: str, name: str, params: list[str]) -> tuple[Callable[.
 
 
 def run_case(function: Callable[..., Any], case: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
-    """Call the function on one case and encode its answer slot by slot."""
+    """Call the function on one case and encode its answer slot by slot, and the arguments it changed."""
+    args = case_arguments(case, arrays)
+    items = [tuple(arg) if isinstance(arg, list) else () for arg in args]
     try:
         with np.errstate(all="ignore"):
-            answer = function(*case_arguments(case, arrays))
+            answer = function(*args)
     except BaseException as exc:  # the student's failure is data, whatever it raised
         return encode_json({"type": "case", "name": case["name"], "status": "exception", **describe_exception(exc)})
     slots: list[dict[str, Any]] = []
@@ -172,7 +175,42 @@ def run_case(function: Callable[..., Any], case: dict[str, Any], arrays: dict[st
             slots.append(exc.args[0])
         except BaseException as exc:  # a lying __array__, __len__ or __getitem__
             slots.append({"problem": "unconvertible", "got": type(exc).__name__})
-    return encode_json({"type": "case", "name": case["name"], "status": "ok", "slots": slots}, blobs)
+    head = {"type": "case", "name": case["name"], "status": "ok", "slots": slots}
+    mutated = changed_arguments(case, arrays, args, items)
+    if mutated:
+        head["mutated"] = mutated
+    return encode_json(head, blobs)
+
+
+def changed_arguments(case: dict[str, Any], arrays: dict[str, np.ndarray], args: list[Any],
+                      items: list[tuple[Any, ...]]) -> list[str]:
+    """The names of the arguments the call changed in place, in the order of the parameters.
+
+    The job's arrays are read-only views of the job's bytes, so they still hold what each
+    argument was given: an array argument is unchanged when its shape, dtype and bytes are
+    (NaN-aware, -0.0 told from 0.0), a list argument when it holds the same array objects as
+    before the call (``items``), each unchanged. Checked after the answer is encoded, so
+    whatever converting the answer ran is checked too. Only honest mistakes are caught here:
+    code in this process could hide a change, and nothing decided here makes an answer right.
+    """
+    changed = []
+    for arg, value, before in zip(case["args"], args, items, strict=True):
+        key = f"{case['index']}.{arg['name']}"
+        if arg["kind"] == "array":
+            same = _same_array(value, arrays[key])
+        elif arg["kind"] == "list":
+            same = (len(value) == len(before) and all(a is b for a, b in zip(value, before, strict=True))
+                    and all(_same_array(a, arrays[f"{key}.{j}"]) for j, a in enumerate(before)))
+        else:
+            same = True  # a Python float cannot be changed in place
+        if not same:
+            changed.append(arg["name"])
+    return changed
+
+
+def _same_array(value: np.ndarray, original: np.ndarray) -> bool:
+    return (value.shape == original.shape and value.dtype == original.dtype
+            and value.tobytes() == original.tobytes())
 
 
 def describe_exception(exc: BaseException) -> dict[str, Any]:

@@ -59,6 +59,7 @@ class CaseRun:
     answers: list[np.ndarray | dict[str, Any]] = field(default_factory=list)
     exception: str | None = None
     traceback: str | None = None
+    mutated: tuple[str, ...] = ()  # the parameters whose arguments the call changed in place
 
 
 @dataclass
@@ -124,13 +125,13 @@ def decode_reply(data: bytes, job: Job) -> ChannelReply:
         arrays = [a for a in received if a is not None]
         if len(arrays) < len(received):
             return reply
-        reply.cases.append(_case_run(head, arrays, len(case.slots)))
+        reply.cases.append(_case_run(head, arrays, len(case.slots), job.params))
     last = blobs.json()
     reply.complete = last is not None and last.get("type") == "done"
     return reply
 
 
-def _case_run(head: dict[str, Any], arrays: list[np.ndarray], n_slots: int) -> CaseRun:
+def _case_run(head: dict[str, Any], arrays: list[np.ndarray], n_slots: int, params: tuple[str, ...]) -> CaseRun:
     if head.get("status") == "exception":
         return CaseRun(head["name"], "exception", exception=_text(head.get("exception"), 60),
                        traceback=_text(head.get("traceback"), 4000))
@@ -148,7 +149,16 @@ def _case_run(head: dict[str, Any], arrays: list[np.ndarray], n_slots: int) -> C
             answers.append(_plain(slot))
         else:
             raise ProtocolError("the reply's answer is neither an array nor a problem")
-    return CaseRun(head["name"], "ok", answers=answers)
+    return CaseRun(head["name"], "ok", answers=answers, mutated=_mutated(head.get("mutated", []), params))
+
+
+def _mutated(names: Any, params: tuple[str, ...]) -> tuple[str, ...]:
+    """The changed arguments a case's reply names: distinct parameters of the function, in their order."""
+    if not isinstance(names, list) or not all(isinstance(name, str) and name in params for name in names):
+        raise ProtocolError("the reply names an argument the function does not take")
+    if names != sorted(set(names), key=params.index):
+        raise ProtocolError("the reply names the changed arguments out of order")
+    return tuple(names)
 
 
 class _Blobs:

@@ -78,9 +78,9 @@ def reply_job() -> Job:
     return Job("", "f", ("x",), [JobCase("one", {"x": 1.0}, [harness.Slot("dx", (), (2,))])])
 
 
-def forged_reply(answer: bytes) -> bytes:
-    return (harness.encode_json({"type": "loaded"})
-            + harness.encode_json({"type": "case", "name": "one", "status": "ok", "slots": [{"array": 0}]}, [answer])
+def forged_reply(answer: bytes, **extra: object) -> bytes:
+    case = {"type": "case", "name": "one", "status": "ok", "slots": [{"array": 0}], **extra}
+    return (harness.encode_json({"type": "loaded"}) + harness.encode_json(case, [answer])
             + harness.encode_json({"type": "done"}))
 
 
@@ -109,8 +109,15 @@ def forged_reply(answer: bytes) -> bytes:
     (harness.encode_json({"type": "loaded"})
      + harness.encode_json({"type": "case", "name": "one", "status": "ok", "slots": [[{"array": 0}]]}),
      "the reply's answer is neither an array nor a problem"),
+    (forged_reply(harness.npy_bytes(np.ones(2)), mutated=["y"]),
+     "the reply names an argument the function does not take"),
+    (forged_reply(harness.npy_bytes(np.ones(2)), mutated="x"),
+     "the reply names an argument the function does not take"),
+    (forged_reply(harness.npy_bytes(np.ones(2)), mutated=["x", "x"]),
+     "the reply names the changed arguments out of order"),
 ], ids=["product-wraps-int64", "no-loaded", "wrong-case", "json-list", "not-utf8", "over-limit", "deep-over-limit",
-        "deep-nesting", "float-count", "missing-array", "wrong-slot-count", "nested-slot"])
+        "deep-nesting", "float-count", "missing-array", "wrong-slot-count", "nested-slot", "mutated-unknown",
+        "mutated-not-a-list", "mutated-twice"])
 def test_forged_replies_fail_the_submission_with_the_reason(channel: bytes, message: str) -> None:
     result = judge_run(reply_job(), Collected(channel=channel), 0, 0.0, Limits(), ("seccomp",))
     assert (result.status, result.detail) == ("protocol", message)
