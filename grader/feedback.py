@@ -281,6 +281,21 @@ def proportional_factor(answer: np.ndarray, reference: np.ndarray, tol: Toleranc
     return factor
 
 
+def mutation_message(exercise: Exercise, case: Case, mutated: tuple[str, ...], values: str | None) -> str:
+    """Why a case whose call changed its arguments in place fails: the arguments by name, never their values.
+
+    ``values`` is what the answer's values alone would be told, None when they are right.
+    """
+    first = mutated[0]
+    copy = f"[a.copy() for a in {first}]" if isinstance(case.inputs[first], list) else f"{first}.copy()"
+    noun = "argument" if len(mutated) == 1 else "arguments"
+    message = (f"'{exercise.name}' changed its {noun} {_quoted(list(mutated))} in place: a function must leave "
+               f"its arguments unchanged (work on a copy, e.g. {first} = {copy})")
+    if values is None:
+        return f"{message}. Its answer is right"
+    return f"{message}. Its answer is wrong too: {values}"
+
+
 def structure_message(exercise: Exercise, comparison: Comparison) -> str:
     problem = comparison.problem or {}
     kind, label = problem.get("problem"), f"'{comparison.label}'"

@@ -12,7 +12,7 @@ import numpy as np
 
 from grader.compare import compare
 from grader.exercise import Case, Exercise
-from grader.feedback import Answered, describe, explain_together
+from grader.feedback import Answered, describe, explain_together, mutation_message
 from grader.report import CaseReport, GradeReport, SampleReport
 from grader.sandbox import default_runner
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits
@@ -48,6 +48,7 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
     explain_together(exercise, *answered_cases(exercise, samples + hidden, runs, sample_reports + case_reports, tol),
                      tol)
+    fail_mutated(exercise, samples + hidden, runs, sample_reports + case_reports)
     error = error or common_failure(case_reports)
     passed_count = sum(report.passed for report in case_reports)
     score = passed_count / len(case_reports) if case_reports else 0.0
@@ -78,6 +79,20 @@ def answered_cases(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRu
         answered.append(Answered(case, run.answers, references, comparisons))
         answered_reports.append(report)
     return answered, answered_reports
+
+
+def fail_mutated(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRun],
+                 reports: list[CaseReport | SampleReport]) -> None:
+    """Fail every case whose call changed an argument in place, whatever its values: its message
+    names the arguments, then says whether the answer is right (its words as judged on values)."""
+    for case, report in zip(cases, reports, strict=True):
+        run = runs.get(case.name)
+        if run is None or not run.mutated:
+            continue
+        report.message = mutation_message(exercise, case, run.mutated, None if report.passed else report.message)
+        report.passed = False
+        if isinstance(report, CaseReport):
+            report.kind = "mutated"
 
 
 def run_cases(runner: Runner, source: str, exercise: Exercise, cases: list[Case], limits: Limits) -> JailResult:

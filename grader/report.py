@@ -11,7 +11,8 @@ class CaseReport:
     """The verdict on one case; ``message`` never holds a hidden case's expected values.
 
     kind: "right", "values" (numbers wrong), "shape", "nonfinite", "structure" (not an
-    array where one belongs), "exception" or "not_run".
+    array where one belongs), "exception", "not_run" or "mutated" (the function changed
+    an argument in place, whatever its values).
     """
 
     name: str

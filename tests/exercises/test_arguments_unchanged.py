@@ -1,0 +1,111 @@
+"""A function must leave its arguments unchanged: one that changes an argument in place fails every case,
+public samples and hidden cases alike, with a message that names the argument, and its values are still judged."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from exercises import get_exercise
+from grader.checks import leaked_expected_values
+from grader.pipeline import grade
+from grader.report import GradeReport
+from tests.exercises.submissions import load
+
+MSE = get_exercise("mse_grad")
+MLP = get_exercise("mlp_grad")
+MSE_SEED, MLP_SEED = load("mse_grad").seed, load("mlp_grad").seed
+
+Y_HAT_CHANGED = ("'mse_grad' changed its argument 'y_hat' in place: a function must leave its arguments unchanged "
+                 "(work on a copy, e.g. y_hat = y_hat.copy())")
+AS_CHANGED = ("'mlp_grad' changed its argument 'As' in place: a function must leave its arguments unchanged "
+              "(work on a copy, e.g. As = [a.copy() for a in As])")
+
+IN_PLACE_MSE = """
+    def mse_grad(y_hat, y):
+        y_hat -= y
+        y_hat *= 2 / len(y)
+        return y_hat
+"""
+
+# mlp_grad's loop of tests/exercises/submissions/mlp_grad.py, then a gradient step taken on the first layer.
+MLP_WITH_A_STEP = """
+    import numpy as np
+
+    def mlp_grad(x, y, As, bs):
+        {copy}
+        fs = [x]
+        for A, b in zip(As, bs):
+            fs.append(1 / (1 + np.exp(-(A @ fs[-1] + b))))
+        g = 2 * (fs[-1] - y)
+        dAs, dbs = [None] * len(As), [None] * len(As)
+        for i in reversed(range(len(As))):
+            delta = g * fs[i + 1] * (1 - fs[i + 1])
+            dAs[i] = np.outer(delta, fs[i])
+            dbs[i] = delta
+            g = As[i].T @ delta
+        As[0] -= 0.1 * dAs[0]
+        return dAs, dbs
+"""
+
+
+def graded(source: str, exercise_name: str, seed: int) -> GradeReport:
+    exercise = get_exercise(exercise_name)
+    report = grade(dedent(source), exercise, seed=seed)
+    assert leaked_expected_values(exercise, report) == []
+    return report
+
+
+def verdicts(report: GradeReport) -> set[tuple[bool, str]]:
+    """(passed, kind, message) of every case, and of every sample with "sample" for its kind."""
+    return ({(case.passed, case.kind, case.message) for case in report.cases}
+            | {(sample.passed, "sample", sample.message) for sample in report.samples})
+
+
+def test_an_mse_grad_computed_in_place_fails_every_case_naming_y_hat() -> None:
+    report = graded(IN_PLACE_MSE, "mse_grad", MSE_SEED)
+    assert (report.score, report.passed, report.error, report.hints) == (0.0, False, None, [])
+    message = f"{Y_HAT_CHANGED}. Its answer is right"
+    assert verdicts(report) == {(False, "mutated", message), (False, "sample", message)}
+    assert len(report.samples) == len(MSE.public_cases)
+
+
+def test_the_values_of_a_function_that_changes_an_argument_are_still_judged() -> None:
+    """The message names the argument first, then says what is wrong as for a function that works on a copy."""
+    in_place = graded("""
+        def mse_grad(y_hat, y):
+            y_hat -= y
+            return y_hat / len(y)
+    """, "mse_grad", MSE_SEED)
+    on_a_copy = graded("""
+        def mse_grad(y_hat, y):
+            return (y_hat - y) / len(y)
+    """, "mse_grad", MSE_SEED)
+    assert (in_place.score, in_place.hints) == (0.0, on_a_copy.hints)
+    assert in_place.hints == [MSE.mistake("missing factor 2").hint]
+    assert [(case.kind, case.message) for case in in_place.cases] == [
+        ("mutated", f"{Y_HAT_CHANGED}. Its answer is wrong too: {case.message}") for case in on_a_copy.cases]
+    assert [sample.message for sample in in_place.samples] == [
+        f"{Y_HAT_CHANGED}. Its answer is wrong too: {sample.message}" for sample in on_a_copy.samples]
+
+
+def test_an_in_place_update_of_one_array_of_a_list_names_the_list() -> None:
+    report = graded(MLP_WITH_A_STEP.replace("{copy}", ""), "mlp_grad", MLP_SEED)
+    assert (report.score, report.passed, report.error) == (0.0, False, None)
+    message = f"{AS_CHANGED}. Its answer is right"
+    assert verdicts(report) == {(False, "mutated", message), (False, "sample", message)}
+
+
+def test_a_function_that_changes_a_copy_passes() -> None:
+    for source, name, seed in [
+        ("""
+            def mse_grad(y_hat, y):
+                y_hat = y_hat.copy()
+                y_hat -= y
+                y_hat *= 2 / len(y)
+                return y_hat
+        """, "mse_grad", MSE_SEED),
+        (MLP_WITH_A_STEP.replace("{copy}", "As = [A.copy() for A in As]"), "mlp_grad", MLP_SEED),
+    ]:
+        report = graded(source, name, seed)
+        assert (report.score, report.passed, report.error) == (1.0, True, None)
+        assert all(sample.passed for sample in report.samples)
