@@ -1,4 +1,13 @@
-"""A `gradegrad serve` of the benchmarks' own, on a fresh database, with extra live workers and student tokens."""
+"""The one way the tests and the benchmarks start GradeGrad's processes, and wait for them by deadline.
+
+Both import this module: the benchmarks, run as ``python bench/<name>.py``, as ``stack``; the tests, run from the
+repository's root, as ``bench.stack``. It lives here rather than in tests/ because the benchmarks cannot import a
+conftest, and rather than in the installed packages because it is no part of what GradeGrad ships.
+
+Every wait here is a deadline on a condition, never a tight per-request timeout: on a machine whose CPUs are busy
+with other work a process takes many times longer to start and a request many times longer to answer. A process
+that exits or misses its deadline raises :class:`NotStarted` with the tails of the logs, which say why.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +32,148 @@ RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - 
 POSTGRES = os.environ.get("GRADEGRAD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("GRADEGRAD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
+START_SECONDS = 180.0
+"""How long a process may take to be ready: a few seconds on an idle machine; gradegrad serve took 70-100 s on
+two CPUs shared with a dozen busy processes. It stays well under pytest's 300 s per test, which counts the
+start of a fixture too."""
+REQUEST_SECONDS = 30.0
+"""How long one request may take to be answered before it counts as failed."""
+COMMAND_SECONDS = 120.0
+"""How long one short gradegrad command (a migration, a new user) may take."""
+STOP_SECONDS = 30.0
+"""How long a process has to stop after SIGTERM before it is killed."""
+
+
+class NotStarted(Exception):
+    """A process exited, or was not ready by its deadline; the message carries the tails of the logs."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def tail(log: Path, chars: int = 3000) -> str:
+    """The end of a log, as text."""
+    try:
+        return log.read_text(errors="replace")[-chars:]
+    except FileNotFoundError:
+        return "(no log)"
+
+
+def answers(url: str) -> bool:
+    """Whether a GET of ``url`` answers 200; a refused, reset or slow request is "not yet", not a failure."""
+    try:
+        return requests.get(url, timeout=REQUEST_SECONDS).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+class Processes:
+    """Processes started with one environment, each writing its output to a log of its own in ``folder``."""
+
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.folder, self.env = folder, env
+        self.logs: dict[subprocess.Popen[bytes], Path] = {}
+
+    def spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """Start ``argv``; its output goes to ``<name>-<n>.log`` in the folder."""
+        log = self.folder / f"{name}-{len(self.logs)}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(argv, env={**self.env, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+        self.logs[process] = log
+        return process
+
+    def command(self, *args: str) -> str:
+        """Run a short gradegrad command to its end and return its output; NotStarted with its stderr if it fails."""
+        try:
+            done = subprocess.run([*GRADEGRAD, *args], env=self.env, capture_output=True, text=True,
+                                  timeout=COMMAND_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            raise NotStarted(f"gradegrad {' '.join(args)} did not end in {COMMAND_SECONDS:g} s:\n"
+                             f"{exc.stderr}") from None
+        if done.returncode != 0:
+            raise NotStarted(f"gradegrad {' '.join(args)} exited with {done.returncode}:\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    def log_text(self, process: subprocess.Popen[bytes]) -> str:
+        return tail(self.logs[process], chars=sys.maxsize)
+
+    def wait_until(self, ready: Callable[[], bool], what: str,
+                   processes: Iterable[subprocess.Popen[bytes]] | None = None,
+                   timeout: float = START_SECONDS) -> None:
+        """Until ``ready()``; NotStarted if one of ``processes`` (by default all) exits or the deadline passes."""
+        watched = list(self.logs if processes is None else processes)
+        deadline = time.monotonic() + timeout
+        while True:
+            exited = [process for process in watched if process.poll() is not None]
+            if exited:
+                raise NotStarted(f"{what}: {self.describe(exited[0])} exited with {exited[0].returncode}\n"
+                                 f"{self.tails(watched)}")
+            if ready():
+                return
+            if time.monotonic() > deadline:
+                raise NotStarted(f"{what}: not ready in {timeout:g} s\n{self.tails(watched)}")
+            time.sleep(0.2)
+
+    def describe(self, process: subprocess.Popen[bytes]) -> str:
+        return self.logs[process].stem
+
+    def tails(self, processes: Iterable[subprocess.Popen[bytes]]) -> str:
+        return "\n".join(f"--- {self.logs[process]} (the end) ---\n{tail(self.logs[process])}" for process in processes)
+
+    def stop(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGTERM, then SIGKILL if it has not stopped within STOP_SECONDS."""
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop_all(self) -> None:
+        """Stop every process, all signalled at once so that their shutdowns overlap."""
+        for process in self.logs:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.logs:
+            self.stop(process)
+
+
+def worker_ready(log: str, count: int = 1) -> bool:
+    """Whether ``count`` Celery workers logged that they are ready."""
+    return log.count(" ready.") >= count
+
+
+def start_service(processes: Processes, web_workers: int = 2, concurrency: int = 2,
+                  extra_workers: int = 0) -> tuple[str, subprocess.Popen[bytes]]:
+    """`gradegrad serve` (web, a live worker with the sweep, a regrade worker) plus ``extra_workers`` live workers,
+    on the (migrated) database and the broker of ``processes``' environment; returns its URL once all of it is
+    ready: both workers of serve and every extra worker logged " ready.", and the web answered a request.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    serve = processes.spawn("serve", [*GRADEGRAD, "serve", "--port", str(port), "--web-workers", str(web_workers),
+                                      "--concurrency", str(concurrency)])
+    workers = [processes.spawn("worker", [*GRADEGRAD, "worker", "--queues", "live", "--concurrency", str(concurrency)])
+               for _ in range(extra_workers)]
+
+    def ready() -> bool:
+        return (worker_ready(processes.log_text(serve), 2)
+                and all(worker_ready(processes.log_text(worker)) for worker in workers)
+                and answers(f"{url}/api/v1/openapi.json"))
+
+    try:
+        processes.wait_until(ready, "gradegrad serve", [serve, *workers])
+    except NotStarted:
+        processes.stop_all()
+        raise
+    return url, serve
+
+
+# --- The benchmarks' service: a fresh database of its own, students with tokens, and a fast client ---
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
@@ -30,12 +181,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Service:
-    """`gradegrad serve` (web, a live worker with the sweep, a regrade worker) plus ``extra_workers`` live workers."""
+    """`gradegrad serve` on a fresh database (a new PostgreSQL database with Redis, or the embedded SQLite), plus
+    ``extra_workers`` live workers, and a benchmark's client of it."""
 
     def __init__(self, backend: str, folder: Path, concurrency: int, extra_workers: int = 0) -> None:
         # The benchmarks' students post their whole share at once, which the in-flight limit would turn away.
-        self.env = {**os.environ, "GRADEGRAD_SECRET_KEY": "bench", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
-                    "GRADEGRAD_MAX_IN_FLIGHT": "1000"}
+        env = {**os.environ, "GRADEGRAD_SECRET_KEY": "bench", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
+               "GRADEGRAD_MAX_IN_FLIGHT": "1000"}
         self.database = None
         self.config: dict[str, Any] = {}
         if backend == "redis":
@@ -46,31 +198,22 @@ class Service:
             options = {"global_keyprefix": f"gradegrad-bench-{uuid.uuid4().hex[:8]}:"}
             self.config = {"DATABASE_URL": self.admin.url.set(database=self.database).render_as_string(False),
                            "BROKER_URL": REDIS, "CELERY": {"broker_transport_options": options}}
-            self.env.update(GRADEGRAD_CELERY__broker_transport_options=json.dumps(options))
+            env.update(GRADEGRAD_CELERY__broker_transport_options=json.dumps(options))
         else:
             self.config = {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}",
                            "BROKER_URL": f"sqla+sqlite:///{folder / 'broker.sqlite3'}"}
-        self.env.update(GRADEGRAD_DATABASE_URL=self.config["DATABASE_URL"],
-                        GRADEGRAD_BROKER_URL=self.config["BROKER_URL"])
-        subprocess.run([*GRADEGRAD, "db", "upgrade"], env=self.env, check=True, capture_output=True)
-        made = subprocess.run([*GRADEGRAD, "create-user", "bench", "--role", "instructor", "--token"],
-                              env=self.env, check=True, capture_output=True, text=True)
-        self.token = made.stdout.strip().splitlines()[-1]
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}/api/v1"
-        self.logs = [folder / "serve.log"] + [folder / f"worker-{n}.log" for n in range(extra_workers)]
-        self.processes = [self.start([*GRADEGRAD, "serve", "--port", str(port), "--concurrency", str(concurrency)],
-                                     self.logs[0])]
-        worker = [*GRADEGRAD, "worker", "--queues", "live", "--concurrency", str(concurrency)]
-        self.processes += [self.start(worker, log) for log in self.logs[1:]]
+        env.update(GRADEGRAD_DATABASE_URL=self.config["DATABASE_URL"], GRADEGRAD_BROKER_URL=self.config["BROKER_URL"])
+        self.processes = Processes(folder, env)
+        try:
+            self.processes.command("db", "upgrade")
+            made = self.processes.command("create-user", "bench", "--role", "instructor", "--token")
+            url, _ = start_service(self.processes, concurrency=concurrency, extra_workers=extra_workers)
+        except NotStarted as exc:
+            self.drop_database()
+            raise SystemExit(f"the service did not start: {exc}") from None
+        self.url = f"{url}/api/v1"
+        self.token = made.strip().splitlines()[-1]
         self.http = self.session(self.token)
-        self.wait_ready()
-
-    def start(self, argv: list[str], log: Path) -> subprocess.Popen[bytes]:
-        with log.open("wb") as out:
-            return subprocess.Popen(argv, env=self.env, stdout=out, stderr=subprocess.STDOUT)
 
     def session(self, token: str) -> requests.Session:
         """A client of the service; it skips requests' per-request proxy and .netrc lookups, since on this one
@@ -79,19 +222,6 @@ class Service:
         http.trust_env = False
         http.headers["Authorization"] = f"Bearer {token}"
         return http
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            texts = [log.read_text(errors="replace") for log in self.logs]
-            if texts[0].count(" ready.") >= 2 and all(" ready." in t for t in texts[1:]):
-                try:
-                    self.http.get(f"{self.url}/exercises", timeout=2).raise_for_status()
-                    return
-                except requests.RequestException:
-                    pass
-            time.sleep(0.2)
-        raise SystemExit(f"the service did not start:\n{self.logs[0].read_text()[-3000:]}")
 
     def students(self, count: int, exercise: str = "mse_grad", lift_limit: bool = True) -> list[str]:
         """API tokens of ``count`` new students; ``exercise``'s hourly limit lifted, as an instructor could, unless
@@ -134,10 +264,10 @@ class Service:
         raise TimeoutError(f"submission {submission_id} not graded in {timeout} s")
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            process.wait(timeout=60)
+        self.processes.stop_all()
+        self.drop_database()
+
+    def drop_database(self) -> None:
         if self.database:
             with self.admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,11 +22,24 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from bench.stack import (
+    COMMAND_SECONDS,
+    GRADEGRAD,
+    REQUEST_SECONDS,
+    START_SECONDS,
+    STOP_SECONDS,
+    NotStarted,
+    Processes,
+    free_port,
+    start_service,
+    tail,
+)
 from web import create_app
 from web.auth import create_user, issue_token
 from web.db import session_factory
 from web.migrate import upgrade
 from web.models import Base, CourseExercise, Submission, User
+from web.submissions import publish_catalogue
 
 POSTGRES_ADMIN_URL = os.environ.get("GRADEGRAD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GRADEGRAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -162,8 +173,6 @@ def token_for(session: Session) -> Callable[[User], dict[str, str]]:
 
 @pytest.fixture
 def published(session: Session) -> Callable[[str], CourseExercise]:
-    from web.submissions import publish_catalogue
-
     def get(name: str = "mse_grad") -> CourseExercise:
         row = next(row for row in publish_catalogue(session) if row.name == name)
         session.commit()
@@ -197,7 +206,9 @@ def sign_in(client: FlaskClient) -> Callable[[User], None]:
 
 # --- The real service: `gradegrad serve` (gunicorn, a live and a regrade Celery worker, the sweep) ---
 
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADING_SECONDS = 120.0
+"""How long a grading may take, queue included, before a test gives up on it: on a machine whose CPUs are busy
+with other work it takes many times the second or so it takes on an idle one."""
 
 
 @dataclass
@@ -213,91 +224,75 @@ class RunningService:
 
     def api(self, method: str, path: str, user: str = "ada", **kwargs: Any) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
-        return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=30, **kwargs)
+        return requests.request(method, f"{self.url}/api/v1{path}", headers=headers, timeout=REQUEST_SECONDS,
+                                **kwargs)
 
-    def wait_graded(self, submission_id: int, user: str = "ada", timeout: float = 60) -> dict[str, Any]:
+    def wait_graded(self, submission_id: int, user: str = "ada", timeout: float = GRADING_SECONDS) -> dict[str, Any]:
+        """The submission once graded (or in error); a poll that fails or is slow is retried until the deadline."""
         deadline = time.monotonic() + timeout
+        last = "no answer"
         while time.monotonic() < deadline:
-            body = self.api("GET", f"/submissions/{submission_id}", user).json()
+            try:
+                body = self.api("GET", f"/submissions/{submission_id}", user).json()
+            except requests.RequestException as exc:
+                last = repr(exc)
+                time.sleep(0.2)
+                continue
             if body["status"] in ("graded", "error"):
                 return body
+            last = f"status {body['status']}"
             time.sleep(0.05)
-        raise AssertionError(f"submission {submission_id} not graded in {timeout} s; "
-                             f"log:\n{self.log.read_text()[-3000:]}")
+        raise AssertionError(f"submission {submission_id} not graded in {timeout:g} s ({last}); "
+                             f"log:\n{tail(self.log)}")
 
     def run(self, *args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         """A gradegrad command with this service's environment."""
         env = {**self.env, **kwargs.pop("env", {})}
-        return subprocess.run([*GRADEGRAD, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs)
+        return subprocess.run([*GRADEGRAD, *args], env=env, capture_output=True, text=True, timeout=COMMAND_SECONDS,
+                              **kwargs)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def running_service(env: dict[str, str], folder: Path, config: dict[str, Any]) -> Iterator[RunningService]:
+    """The exercises published and users with API tokens, then `gradegrad serve` (as bench/stack.py starts it) on
+    the migrated database of ``config``; stopped at the end.
 
-
-def wait_until_ready(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 90) -> None:
-    """Until the web answers and both workers have said they are ready."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gradegrad serve exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        text_so_far = log.read_text(errors="replace")
-        if "live@" in text_so_far and text_so_far.count(" ready.") >= 2:
-            try:
-                if requests.get(f"{url}/api/v1/openapi.json", timeout=2).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):  # a web process still starting on a busy machine
-                pass
-        time.sleep(0.2)
-    raise AssertionError(f"gradegrad serve was not ready in {timeout} s:\n{log.read_text()[-4000:]}")
-
-
-def start_service(env: dict[str, str], folder: Path, config: dict[str, Any]) -> Iterator[RunningService]:
-    """Migrate, create users, start `gradegrad serve`; stop it with SIGTERM at the end."""
+    The users are made in this process, not with `gradegrad create-user`: on a busy machine each gradegrad command
+    costs seconds of imports.
+    """
     # The load test's students each post ten submissions without waiting for the first to be graded.
     env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
            "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
            "GRADEGRAD_MAX_IN_FLIGHT": "10", **env}
-    for command in (["db", "upgrade"],):
-        subprocess.run([*GRADEGRAD, *command], env=env, check=True, capture_output=True, timeout=120)
-    tokens, passwords = {}, {}
-    for user, role in (("ada", "student"), ("grace", "student"), ("prof", "instructor")):
-        done = subprocess.run([*GRADEGRAD, "create-user", user, "--role", role, "--password", PASSWORD, "--token"],
-                              env=env, check=True, capture_output=True, text=True, timeout=60)
-        tokens[user], passwords[user] = done.stdout.strip().splitlines()[-1], PASSWORD
-    port = free_port()
-    log = folder / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([*GRADEGRAD, "serve", "--port", str(port), "--web-workers", "2",
-                                    "--concurrency", "2"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    app = create_app({"SECRET_KEY": "x", **config})
     try:
-        wait_until_ready(process, url, log)
-        yield RunningService(url, env, tokens, passwords, log, config)
+        with app.app_context(), session_factory(app)() as session:
+            publish_catalogue(session)  # as `gradegrad db upgrade` does
+            tokens = {user: issue_token(session, create_user(session, user, role, PASSWORD)[0])
+                      for user, role in (("ada", "student"), ("grace", "student"), ("prof", "instructor"))}
+            session.commit()
     finally:
-        stop_process(process)
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL if it has not stopped within 30 s."""
-    process.send_signal(signal.SIGTERM)
+        app.extensions["db_engine"].dispose()
+        app.extensions["celery"].close()
+    processes = Processes(folder, env)
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        url, serve = start_service(processes)
+    except NotStarted as exc:
+        pytest.fail(f"the service did not start: {exc}", pytrace=False)
+    try:
+        yield RunningService(url, env, tokens, {user: PASSWORD for user in tokens}, processes.logs[serve], config)
+    finally:
+        processes.stop_all()
 
 
 @pytest.fixture(scope="session")
-def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+def embedded_service(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[RunningService]:
     """The embedded default: SQLite for the data, kombu's SQLAlchemy transport on SQLite for the queue."""
     folder = tmp_path_factory.mktemp("embedded")
+    shutil.copy(sqlite_template, folder / "app.sqlite3")
     config = {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}",
               "BROKER_URL": f"sqla+sqlite:///{folder / 'broker.sqlite3'}"}
     env = {"GRADEGRAD_DATABASE_URL": config["DATABASE_URL"], "GRADEGRAD_BROKER_URL": config["BROKER_URL"]}
-    yield from start_service(env, folder, config)
+    yield from running_service(env, folder, config)
 
 
 @pytest.fixture(scope="session")
@@ -311,7 +306,7 @@ def redis_postgres_service(tmp_path_factory: pytest.TempPathFactory, new_postgre
               "CELERY": {"broker_transport_options": options}}
     env = {"GRADEGRAD_DATABASE_URL": postgres_url, "GRADEGRAD_BROKER_URL": redis_settings["url"],
            "GRADEGRAD_CELERY__broker_transport_options": json.dumps(options)}
-    yield from start_service(env, folder, config)
+    yield from running_service(env, folder, config)
 
 
 @pytest.fixture(params=["embedded", "redis+postgresql"])
@@ -373,19 +368,20 @@ class PrivateRedis:
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + START_SECONDS
+        while self.process.poll() is None and time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                socket.create_connection(("127.0.0.1", self.port), timeout=REQUEST_SECONDS).close()
                 return
             except OSError:
                 time.sleep(0.05)
-        raise AssertionError(f"redis-server did not listen on {self.port}")
+        raise AssertionError(f"redis-server did not listen on {self.port} in {START_SECONDS:g} s "
+                             f"(exit status {self.process.poll()})")
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=STOP_SECONDS)
             self.process = None
 
     def restart(self) -> None:
@@ -425,7 +421,7 @@ class TcpProxy:
                 client.close()
                 continue
             try:
-                server = socket.create_connection(self.upstream, timeout=5)
+                server = socket.create_connection(self.upstream, timeout=REQUEST_SECONDS)
             except OSError:
                 client.close()
                 continue

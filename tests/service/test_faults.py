@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.service.conftest import GRADEGRAD, PASSWORD, PrivateRedis, RunningService, TcpProxy, free_port, stop_process
+from bench.stack import GRADEGRAD, NotStarted, Processes, answers, free_port, tail, worker_ready
+from tests.service.conftest import GRADING_SECONDS, PASSWORD, PrivateRedis, RunningService, TcpProxy
 from web import create_app
 from web.auth import create_user, issue_token
 from web.db import session_factory
@@ -48,48 +48,35 @@ class Stack:
     """The service as separate processes, so that each can be stopped, killed or cut off on its own."""
 
     def __init__(self, folder: Path, env: dict[str, str], app: Flask, tokens: dict[str, str]) -> None:
-        self.folder, self.env, self.app = folder, env, app
+        self.app = app
+        self.processes = Processes(folder, env)
         self.workers: dict[subprocess.Popen[bytes], Path] = {}
-        self.logs: list[Path] = []
         port = free_port()
-        self.web = self.spawn("web", [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                                      "--threads", "4", "--no-control-socket", "web.wsgi:app"])
-        self.beat = self.spawn("beat", [*GRADEGRAD, "beat"])
-        self.service = RunningService(f"http://127.0.0.1:{port}", env, tokens, {}, self.logs[0], {})
+        self.web = self.processes.spawn("web", [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                                                "--workers", "1", "--threads", "4", "--no-control-socket",
+                                                "web.wsgi:app"])
+        self.beat = self.processes.spawn("beat", [*GRADEGRAD, "beat"])
+        self.service = RunningService(f"http://127.0.0.1:{port}", env, tokens, {}, self.processes.logs[self.web], {})
         self.start_workers()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.service.url}/api/v1/openapi.json", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        raise AssertionError(f"the web did not answer:\n{self.logs[0].read_text()[-3000:]}")
-
-    def spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-        self.logs.append(self.folder / f"{name}-{len(self.logs)}.log")
-        with self.logs[-1].open("wb") as out:
-            return subprocess.Popen(argv, env={**self.env, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+        self.processes.wait_until(lambda: answers(f"{self.service.url}/api/v1/openapi.json"), "the web",
+                                  [self.web, self.beat])
 
     def start_workers(self, queues: tuple[str, ...] = ("live", "live,regrade"), **env: str) -> None:
         """Live workers of one grading process each (by default two, the second also serving regrades)."""
-        for n, names in enumerate(queues):
-            process = self.spawn(f"worker{n}", [*GRADEGRAD, "worker", "--queues", names, "--concurrency", "1",
-                                                "--name", f"w{n}-{len(self.logs)}@%h"], env)
-            self.workers[process] = self.logs[-1]
-        deadline = time.monotonic() + 60
-        while not all(" ready." in log.read_text(errors="replace") for log in self.workers.values()):
-            assert time.monotonic() < deadline, f"a worker did not start:\n{self.worker_log_text()[-3000:]}"
-            time.sleep(0.2)
+        started = [self.processes.spawn(f"worker{n}", [*GRADEGRAD, "worker", "--queues", names, "--concurrency", "1",
+                                                       "--name", f"w{n}-{len(self.processes.logs)}@%h"], env)
+                   for n, names in enumerate(queues)]
+        self.workers.update((process, self.processes.logs[process]) for process in started)
+        self.processes.wait_until(lambda: all(worker_ready(self.processes.log_text(p)) for p in started),
+                                  "a worker", started)
 
     def stop_workers(self) -> None:
         for process in self.workers:
-            stop_process(process)
+            self.processes.stop(process)
         self.workers = {}
 
     def stop(self) -> None:
-        for process in [*self.workers, self.beat, self.web]:
-            stop_process(process)
+        self.processes.stop_all()
 
     def submit(self, source: str, user: str, exercise: str = "mse_grad") -> int:
         answer = self.service.api("POST", "/submissions", user, json={"exercise": exercise, "source": source})
@@ -107,7 +94,7 @@ class Stack:
             return list(session.scalars(select(CaseResult.position).where(CaseResult.submission_id == submission_id)
                                         .order_by(CaseResult.position)))
 
-    def wait_running(self, submission_id: int, timeout: float = 30) -> str:
+    def wait_running(self, submission_id: int, timeout: float = GRADING_SECONDS) -> str:
         """The task id of the row once a worker has claimed it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -119,7 +106,8 @@ class Stack:
         raise AssertionError(f"submission {submission_id} was never claimed")
 
     def worker_log_text(self) -> str:
-        return "".join(log.read_text(errors="replace") for log in self.logs if log.name.startswith("worker"))
+        return "".join(tail(log, chars=sys.maxsize) for log in self.processes.logs.values()
+                       if log.name.startswith("worker"))
 
 
 def children(pid: int) -> list[int]:
@@ -166,7 +154,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, private_redis: PrivateRedis,
                            ("emmy", "student"), ("prof", "instructor")):
             tokens[name] = issue_token(session, create_user(session, name, role, PASSWORD)[0])
         session.commit()
-    running = Stack(folder, env, app, tokens)
+    try:
+        running = Stack(folder, env, app, tokens)
+    except NotStarted as exc:
+        pytest.fail(f"the service's processes did not start: {exc}", pytrace=False)
     yield running
     running.stop()
     app.extensions["db_engine"].dispose()
