@@ -22,6 +22,8 @@ from grader.sandbox.protocol import CaseRun, Job, JobCase
 from grader.tolerances import tolerance_for
 
 MiB = 1024 * 1024
+# How a graded run that is not run again on the samples ended: stopped by the wall clock or the CPU limit.
+TIME_STOPS = frozenset({"timeout", "cpu"})
 # The exception classes a hidden case's verdict may name to a student: Python's and numpy's own.
 KNOWN_EXCEPTIONS = frozenset(
     name for module in (builtins, np, np.linalg, getattr(np, "exceptions", None)) if module
@@ -41,10 +43,9 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     the code printed in the graded run, hidden cases included, for instructors only;
     ``output``, which the student sees, is what it prints on the public samples alone.
 
-    Likewise the graded run's error, samples and cases keep the text the code wrote (its
-    exceptions' messages and tracebacks) for instructors, and ``public`` holds what the
-    student sees instead, when the graded run wrote any (see PublicView). The second run,
-    of the samples alone, is made only then: an honest submission that passes costs one run.
+    Likewise the graded run's error, samples and cases keep what the code wrote (its
+    exceptions' messages and tracebacks, its answers to the samples) for instructors, and
+    ``public`` holds what the student sees instead (see PublicView and samples_alone).
     """
     limits = limits or DEFAULT_LIMITS
     runner = runner or default_runner()
@@ -64,14 +65,31 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     score = passed_count / len(case_reports) if case_reports else 0.0
     hints = list(dict.fromkeys(r.hint for r in case_reports + sample_reports if r.hint))
     printed = run.stdout + run.stderr
-    public_run = run_cases(runner, source, exercise, samples, limits) if wrote_text(run) else None
+    shown = bool(samples) or wrote_text(run)
+    public_run = samples_alone(runner, source, exercise, limits) if shown and run.status not in TIME_STOPS else None
     return GradeReport(
         exercise=exercise.name, score=score, passed=error is None and passed_count == len(case_reports),
         cases=case_reports, error=error, hints=hints, samples=sample_reports,
-        output=public_run.stdout + public_run.stderr if public_run and printed else "",
+        output=public_run.stdout + public_run.stderr if public_run else "",
         hidden_output=printed, seed=seed,
-        public=public_view(exercise, source, run, public_run, case_reports, limits) if public_run else None,
+        public=public_view(exercise, source, run, public_run, case_reports, limits) if shown else None,
     )
+
+
+def samples_alone(runner: Runner, source: str, exercise: Exercise, limits: Limits) -> JailResult:
+    """A run of the public samples alone: where everything a student sees the code produce comes from.
+
+    The graded run's products cannot be cut into a public and a hidden part: its process holds
+    every hidden input from the start, so code that looks for them (in the harness's frames,
+    say) finds them while a sample runs or while the file loads, and can write them into what
+    it prints, raises or answers (a sample's answer shown back, or its digits below the
+    tolerance). This run holds the samples' inputs and nothing else. It is made for every
+    exercise with samples, since their answers are always shown; it costs about what the
+    graded run does (two small cases against ten). It is not made after a graded run stopped
+    by a time limit (TIME_STOPS): that would double what a submission that sleeps or spins
+    costs the worker; the student then sees the samples not run, with that limit's message.
+    """
+    return run_cases(runner, source, exercise, list(exercise.public_cases), limits)
 
 
 def wrote_text(run: JailResult) -> bool:
@@ -83,12 +101,13 @@ def wrote_text(run: JailResult) -> bool:
                        for case in run.reply.cases))
 
 
-def public_view(exercise: Exercise, source: str, run: JailResult, public_run: JailResult,
+def public_view(exercise: Exercise, source: str, run: JailResult, public_run: JailResult | None,
                 cases: list[CaseReport], limits: Limits) -> PublicView:
-    """The student's view: samples and load error from ``public_run`` (the samples alone), the
-    graded run's limits in the grader's own words, hidden cases without the code's text."""
+    """The student's view: samples and load error from ``public_run`` (the samples alone, None
+    when not made), the graded run's limits in the grader's own words, hidden cases without the
+    code's text."""
     samples = list(exercise.public_cases)
-    runs = {case.name: case for case in public_run.reply.cases}
+    runs = {case.name: case for case in public_run.reply.cases} if public_run else {}
     tol = tolerance_for(exercise.name)
     error = public_error(exercise, source, run, public_run, limits)
     sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
@@ -100,7 +119,7 @@ def public_view(exercise: Exercise, source: str, run: JailResult, public_run: Ja
                       cases=[{"name": c.name, "message": c.message, "traceback": c.traceback} for c in public_cases])
 
 
-def public_error(exercise: Exercise, source: str, run: JailResult, public_run: JailResult,
+def public_error(exercise: Exercise, source: str, run: JailResult, public_run: JailResult | None,
                  limits: Limits) -> str | None:
     """The graded run's error as a student may read it.
 
@@ -110,7 +129,7 @@ def public_error(exercise: Exercise, source: str, run: JailResult, public_run: J
     load = run.reply.load_error
     if load is None:
         return submission_error(exercise, run, limits)
-    if public_run.reply.load_error is not None:
+    if public_run is not None and public_run.reply.load_error is not None:
         return submission_error(exercise, public_run, limits)
     if load.get("kind") == "exception":
         return f"The code raised {exception_phrase(source, load.get('known'), load.get('line'))} while loading"

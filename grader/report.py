@@ -40,11 +40,11 @@ class SampleReport:
 class PublicView:
     """What a student is shown in place of the graded run's error, samples and hidden cases.
 
-    The graded run's process holds every hidden input from the start, so any text the student's
-    code writes in it (an exception's message or type name, a traceback) may quote them. This
-    view holds none of it: the error and samples come from a run of the public samples alone,
-    and a hidden case that raised says only which of Python's or numpy's exceptions it was
-    (else "an exception") and the line of the student's file it left from.
+    The graded run's process holds every hidden input from the start, so anything the student's
+    code writes in it (an exception's message or type name, a traceback, an answer to a sample)
+    may carry them. This view holds none of it: the error and samples come from a run of the
+    public samples alone, and a hidden case that raised says only which of Python's or numpy's
+    exceptions it was (else "an exception") and the line of the student's file it left from.
     ``cases`` are one ``{"name", "message", "traceback"}`` per hidden case, in order.
     """
 
@@ -65,7 +65,7 @@ class GradeReport:
     output: str = ""  # printed on the public samples alone: the student may see it
     seed: int = 0
     hidden_output: str = ""  # printed in the graded run, hidden cases included: instructors and local runs only
-    public: PublicView | None = None  # a student's view of error, samples and cases; None when it is theirs as they are
+    public: PublicView | None = None  # a student's view of error, samples and cases; None without samples or text
 
     def to_dict(self) -> dict[str, Any]:
         """The ``gradegrad grade --json`` object of the contract (and a few added fields).
