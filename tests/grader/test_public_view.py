@@ -6,12 +6,15 @@ that text; the report's public view, which students see, holds none of it.
 """
 
 import json
+import time
+from dataclasses import replace
 
 import pytest
 
 from exercises import get_exercise
 from grader.gradescope import gradescope_results
 from grader.pipeline import grade
+from grader.sandbox.limits import DEFAULT_LIMITS
 
 SEED = 3
 SAMPLE_INPUTS = "0.y=[1.0] 0.y_hat=[0.8] 1.y=[1.5, 2.0, 2.0] 1.y_hat=[1.0, 2.0, 3.0]"
@@ -35,6 +38,20 @@ FORGED_VALUE_ERROR = ("def mse_grad(y_hat, y):\n    if len(y) > 3:\n"
 SAMPLE_FINDS = FIND + "def mse_grad(y_hat, y):\n    if len(y) <= 3:\n        raise ValueError(found())\n" + RIGHT
 LOAD_FINDS = FIND + "raise ValueError(found())\ndef mse_grad(y_hat, y):\n" + RIGHT
 EVERY_CASE = FIND + "def mse_grad(y_hat, y):\n    raise ValueError(found())\n"
+# While a sample runs, answers with the hidden inputs it finds (cases 0 and 1 are the samples).
+SAMPLE_ANSWERS = """import sys
+import numpy as np
+def mse_grad(y_hat, y):
+    frame, found = sys._getframe(1), []
+    while frame is not None:
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, dict) and value and all(isinstance(k, str) and '.' in k for k in value):
+                found += [v.ravel() for k, v in value.items() if not k.startswith(('0.', '1.'))]
+        frame = frame.f_back
+    if len(y) <= 3 and found:
+        return np.concatenate(found)[:len(y)]
+    return 2 * (y_hat - y) / len(y)
+"""
 HONEST = "def mse_grad(y_hat, y):\n    raise ValueError('y_hat and y must have the same length')\n"
 
 
@@ -109,6 +126,28 @@ def test_an_honest_exception_shows_its_message_and_traceback_on_the_samples():
     assert report.error == f"Every case raised {message}"
 
 
-def test_an_honest_passing_submission_is_run_once_and_has_no_public_view():
+def test_a_samples_answer_carrying_hidden_inputs_shows_a_student_the_samples_alone_answer():
+    report = grade(SAMPLE_ANSWERS, "mse_grad", SEED)
+    assert [s.passed for s in report.samples] == [False, False]
+    assert [s.passed for s in report.public.samples] == [True, True]
+    assert [s.got for s in report.public.samples] == [s.expected for s in report.public.samples]
+    assert_leak_kept_for_instructors(report)
+
+
+def test_a_right_submission_shows_a_student_the_same_samples_and_no_error():
     report = grade("def mse_grad(y_hat, y):\n" + RIGHT, "mse_grad", SEED)
-    assert report.passed and report.public is None and report.to_dict()["public"] is None
+    assert report.passed and report.public.error is None and report.output == ""
+    assert [vars(s) for s in report.public.samples] == [vars(s) for s in report.samples]
+    assert report.public.cases == [{"name": c.name, "message": "Right", "traceback": None} for c in report.cases]
+
+
+def test_a_run_stopped_by_the_wall_clock_is_not_run_again_and_its_samples_are_shown_not_run():
+    limits = replace(DEFAULT_LIMITS, wall_seconds=4.0)
+    sleeps = "import time\ndef mse_grad(y_hat, y):\n    if len(y) > 3:\n        time.sleep(10**6)\n" + RIGHT
+    started = time.monotonic()
+    report = grade(sleeps, "mse_grad", SEED, limits=limits)
+    assert time.monotonic() - started < 2 * limits.wall_seconds - 0.5  # one wall limit, not two
+    stopped = "Time limit: the submission ran for more than 4 s"
+    assert report.error == report.public.error == stopped
+    assert [s.message for s in report.public.samples] == [f"Not run: {stopped}"] * 2
+    assert report.score == 0.2 and report.output == ""

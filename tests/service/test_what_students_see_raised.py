@@ -1,7 +1,8 @@
-"""What the code raised in the graded run reaches a student, on every route, only as the public view has it.
+"""What the code raised or answered in the graded run reaches a student only as the public view has it.
 
 The API's detail and history, the result page and ``gradegrad status`` (which renders the API's
-body) show a student no hidden input the code wrote into an exception; the instructor sees it.
+body) show a student no hidden input the code wrote into an exception or a sample's answer;
+the instructor sees it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.console import Console
 from grader.pipeline import grade
 from grader.render import render_report
 from tests.grader.test_public_view import EVERY_CASE, HIDDEN_MESSAGE, HIDDEN_TYPE_NAME, HONEST, LOAD_FINDS, \
-    SAMPLE_FINDS, hidden_values
+    SAMPLE_ANSWERS, SAMPLE_FINDS, hidden_values
 from tests.service.conftest import PASSWORD
 from worker.grading import record_report
 
@@ -47,9 +48,10 @@ def student_views(app, user, headers, submission_id) -> list[str]:
             terminal.file.getvalue()]
 
 
-@pytest.mark.parametrize("source", [HIDDEN_MESSAGE, HIDDEN_TYPE_NAME, SAMPLE_FINDS, LOAD_FINDS, EVERY_CASE],
+@pytest.mark.parametrize("source", [HIDDEN_MESSAGE, HIDDEN_TYPE_NAME, SAMPLE_FINDS, LOAD_FINDS, EVERY_CASE,
+                                    SAMPLE_ANSWERS],
                          ids=["a hidden case's message", "a hidden case's type name", "a sample finding them",
-                              "the file's load", "every case alike"])
+                              "the file's load", "every case alike", "a sample's answer"])
 def test_no_hidden_input_the_code_raised_with_reaches_a_student_and_the_instructor_sees_it(app, graded, token_for,
                                                                                            source):
     ada, prof, submission, report = graded(source)
