@@ -65,7 +65,7 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     score = passed_count / len(case_reports) if case_reports else 0.0
     hints = list(dict.fromkeys(r.hint for r in case_reports + sample_reports if r.hint))
     printed = run.stdout + run.stderr
-    shown = bool(samples) or wrote_text(run)
+    shown = wrote_text(run) or not all(sample.passed for sample in sample_reports)
     public_run = samples_alone(runner, source, exercise, limits) if shown and run.status not in TIME_STOPS else None
     return GradeReport(
         exercise=exercise.name, score=score, passed=error is None and passed_count == len(case_reports),
@@ -82,12 +82,15 @@ def samples_alone(runner: Runner, source: str, exercise: Exercise, limits: Limit
     The graded run's products cannot be cut into a public and a hidden part: its process holds
     every hidden input from the start, so code that looks for them (in the harness's frames,
     say) finds them while a sample runs or while the file loads, and can write them into what
-    it prints, raises or answers (a sample's answer shown back, or its digits below the
-    tolerance). This run holds the samples' inputs and nothing else. It is made for every
-    exercise with samples, since their answers are always shown; it costs about what the
-    graded run does (two small cases against ten). It is not made after a graded run stopped
-    by a time limit (TIME_STOPS): that would double what a submission that sleeps or spins
-    costs the worker; the student then sees the samples not run, with that limit's message.
+    it prints, raises or answers (a failing sample's answer is shown back). This run holds the
+    samples' inputs and nothing else. It is made only when a student would see something of
+    the code's from the graded run (``shown`` in grade): text, or a sample that did not pass;
+    it costs about what the graded run does (two small cases against ten, plus the file's
+    load). A passing sample's answer is not shown to a student (web.submissions.result_dict
+    shows the expected answer it matched), so a submission that passes every sample and writes
+    nothing is run once. Nor is it made after a graded run stopped by a time limit
+    (TIME_STOPS): that would double what a submission that sleeps or spins costs the worker;
+    the student then sees the samples not run, with that limit's message.
     """
     return run_cases(runner, source, exercise, list(exercise.public_cases), limits)
 

@@ -65,7 +65,7 @@ class GradeReport:
     output: str = ""  # printed on the public samples alone: the student may see it
     seed: int = 0
     hidden_output: str = ""  # printed in the graded run, hidden cases included: instructors and local runs only
-    public: PublicView | None = None  # a student's view of error, samples and cases; None without samples or text
+    public: PublicView | None = None  # a student's error, samples and cases; None: no text, every sample passed
 
     def to_dict(self) -> dict[str, Any]:
         """The ``gradegrad grade --json`` object of the contract (and a few added fields).

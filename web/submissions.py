@@ -218,8 +218,11 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     the output printed in the graded run (``hidden_output``) goes to instructors only, and so
     does the rest of the text the code wrote in that run (exception messages, tracebacks, the
     load error): a student sees the report's ``public`` error, samples and case messages
-    instead, when it has them. With the exercise's hidden verdicts off a student sees neither
-    the verdict of each hidden case nor the hints those verdicts gave (a public sample's hint stays).
+    instead, when it has them. Without them every sample passed, and a student sees each
+    sample's expected answer as what the code answered: the digits of an answer below the
+    tolerance are the code's to choose, and may carry hidden inputs. With the exercise's
+    hidden verdicts off a student sees neither the verdict of each hidden case nor the hints
+    those verdicts gave (a public sample's hint stays).
     """
     data: dict[str, Any] = {
         "id": submission.id, "exercise": submission.exercise.name, "status": submission.status,
@@ -231,6 +234,8 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     report = submission.report or {}
     public = None if viewer.is_instructor else report.get("public")
     samples = (public or report).get("samples") or []
+    if not (public or viewer.is_instructor):  # the graded run's samples, all passed: each shows what it matched
+        samples = [{**sample, "got": sample["expected"]} if sample.get("passed") else sample for sample in samples]
     error = public["error"] if public else submission.error
     verdicts_shown = submission.exercise.show_hidden_results or viewer.is_instructor
     if verdicts_shown:
