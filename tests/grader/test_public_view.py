@@ -14,6 +14,7 @@ import pytest
 from exercises import get_exercise
 from grader.gradescope import gradescope_results
 from grader.pipeline import grade
+from grader.sandbox import default_runner
 from grader.sandbox.limits import DEFAULT_LIMITS
 
 SEED = 3
@@ -134,20 +135,36 @@ def test_a_samples_answer_carrying_hidden_inputs_shows_a_student_the_samples_alo
     assert_leak_kept_for_instructors(report)
 
 
-def test_a_right_submission_shows_a_student_the_same_samples_and_no_error():
-    report = grade("def mse_grad(y_hat, y):\n" + RIGHT, "mse_grad", SEED)
-    assert report.passed and report.public.error is None and report.output == ""
-    assert [vars(s) for s in report.public.samples] == [vars(s) for s in report.samples]
-    assert report.public.cases == [{"name": c.name, "message": "Right", "traceback": None} for c in report.cases]
+class Counted:
+    """The sandbox's runner, counting the jobs it runs."""
+
+    def __init__(self):
+        self.runner, self.jobs = default_runner(), []
+
+    def run(self, job, limits):
+        self.jobs.append([case.name for case in job.cases])
+        return self.runner.run(job, limits)
+
+
+def test_the_samples_alone_run_is_made_only_when_a_student_would_see_something_of_the_graded_runs():
+    samples = [case.name for case in get_exercise("mse_grad").public_cases]
+    right, raising = Counted(), Counted()
+    report = grade("def mse_grad(y_hat, y):\n" + RIGHT, "mse_grad", SEED, runner=right)
+    assert report.passed and report.public is None and report.to_dict()["public"] is None
+    assert len(right.jobs) == 1
+    grade(HIDDEN_MESSAGE, "mse_grad", SEED, runner=raising)
+    assert len(raising.jobs) == 2 and raising.jobs[1] == samples
 
 
 def test_a_run_stopped_by_the_wall_clock_is_not_run_again_and_its_samples_are_shown_not_run():
     limits = replace(DEFAULT_LIMITS, wall_seconds=4.0)
-    sleeps = "import time\ndef mse_grad(y_hat, y):\n    if len(y) > 3:\n        time.sleep(10**6)\n" + RIGHT
+    sleeps = ("import time\ndef mse_grad(y_hat, y):\n    if len(y) > 3:\n        time.sleep(10**6)\n"
+              "    return 0 * y_hat\n")
+    runner = Counted()
     started = time.monotonic()
-    report = grade(sleeps, "mse_grad", SEED, limits=limits)
-    assert time.monotonic() - started < 2 * limits.wall_seconds - 0.5  # one wall limit, not two
+    report = grade(sleeps, "mse_grad", SEED, limits=limits, runner=runner)
+    assert time.monotonic() - started < 2 * limits.wall_seconds - 0.5 and len(runner.jobs) == 1
     stopped = "Time limit: the submission ran for more than 4 s"
     assert report.error == report.public.error == stopped
-    assert [s.message for s in report.public.samples] == [f"Not run: {stopped}"] * 2
-    assert report.score == 0.2 and report.output == ""
+    assert [s.passed for s in report.samples] == [False, False]
+    assert [(s.passed, s.message) for s in report.public.samples] == [(False, f"Not run: {stopped}")] * 2

@@ -18,6 +18,20 @@ from grader.render import render_report
 from tests.grader.test_public_view import EVERY_CASE, HIDDEN_MESSAGE, HIDDEN_TYPE_NAME, HONEST, LOAD_FINDS, \
     SAMPLE_ANSWERS, SAMPLE_FINDS, hidden_values
 from tests.service.conftest import PASSWORD
+
+# Right on every case, but a sample's answer carries the hidden inputs it finds, far below the tolerance.
+SAMPLE_LOW_DIGITS = """import sys
+import numpy as np
+def mse_grad(y_hat, y):
+    frame, found = sys._getframe(1), []
+    while frame is not None:
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, dict) and value and all(isinstance(k, str) and '.' in k for k in value):
+                found += [v.ravel() for k, v in value.items() if not k.startswith(('0.', '1.'))]
+        frame = frame.f_back
+    right = 2 * (y_hat - y) / len(y)
+    return right + np.concatenate(found)[:len(y)] * 1e-9 if len(y) <= 3 and found else right
+"""
 from worker.grading import record_report
 
 
@@ -77,3 +91,12 @@ def test_a_student_reads_the_public_view_and_an_honest_sample_exception_in_full(
     instructor = app.test_client().get(f"/api/v1/submissions/{submission.id}", headers=token_for(prof)).json
     assert instructor["error"] == f"Every case raised {message}"
     assert {c["message"] for c in instructor["cases"]} == {f"Raised {message}"}
+
+
+def test_a_passing_samples_answer_reaches_a_student_as_the_expected_answer_it_matched(app, graded, token_for):
+    ada, prof, submission, report = graded(SAMPLE_LOW_DIGITS)
+    assert report.passed and report.public is None
+    assert all(s.passed and s.got != s.expected for s in report.samples)
+    for viewer, shown in ((ada, "expected"), (prof, "got")):
+        body = app.test_client().get(f"/api/v1/submissions/{submission.id}", headers=token_for(viewer)).json
+        assert [s["got"] for s in body["samples"]] == [getattr(s, shown) for s in report.samples]
