@@ -18,6 +18,7 @@ from grader.sandbox import default_runner
 from grader.sandbox.limits import DEFAULT_LIMITS
 
 SEED = 3
+MSE_GRAD = get_exercise("mse_grad")
 SAMPLE_INPUTS = "0.y=[1.0] 0.y_hat=[0.8] 1.y=[1.5, 2.0, 2.0] 1.y_hat=[1.0, 2.0, 3.0]"
 # Yields the inputs of every case of the run that it finds in the harness's frames, as text.
 FIND = """import sys
@@ -58,9 +59,9 @@ HONEST = "def mse_grad(y_hat, y):\n    raise ValueError('y_hat and y must have t
 
 def hidden_values(seed: int = SEED) -> list[str]:
     """The hidden inputs' values as the code's text writes them, those no public sample shares."""
-    samples = {repr(v) for case in get_exercise("mse_grad").public_cases
+    samples = {repr(v) for case in MSE_GRAD.public_cases
                for values in case.inputs.values() for v in values.ravel().tolist()}
-    values = {repr(v) for case in get_exercise("mse_grad").hidden_cases(seed)
+    values = {repr(v) for case in MSE_GRAD.hidden_cases(seed)
               for values in case.inputs.values() for v in values.ravel().tolist()}
     return sorted(v for v in values - samples if len(v) > 8)
 
@@ -82,7 +83,7 @@ def assert_leak_kept_for_instructors(report):
     (HIDDEN_MESSAGE, "ValueError"), (HIDDEN_TYPE_NAME, "an exception"), (FORGED_VALUE_ERROR, "an exception"),
 ], ids=["the message", "the type's name", "a class that calls itself ValueError"])
 def test_a_hidden_case_that_raised_shows_a_student_only_a_known_type_and_the_line(source, named):
-    report = grade(source, "mse_grad", SEED)
+    report = grade(source, MSE_GRAD, SEED)
     raised = [i for i, case in enumerate(report.cases) if case.kind == "exception"]
     assert raised and all(report.cases[i].traceback for i in raised)
     assert [report.public.cases[i] for i in raised] == [
@@ -93,7 +94,7 @@ def test_a_hidden_case_that_raised_shows_a_student_only_a_known_type_and_the_lin
 
 
 def test_a_sample_raising_with_hidden_inputs_shows_a_student_its_message_from_the_samples_alone():
-    report = grade(SAMPLE_FINDS, "mse_grad", SEED)
+    report = grade(SAMPLE_FINDS, MSE_GRAD, SEED)
     assert all(s.message.startswith("Raised ") for s in report.samples)
     assert any(v in report.samples[0].message for v in hidden_values())
     shown = [(s.message, s.traceback.splitlines()[-1]) for s in report.public.samples]
@@ -102,7 +103,7 @@ def test_a_sample_raising_with_hidden_inputs_shows_a_student_its_message_from_th
 
 
 def test_a_load_error_with_hidden_inputs_shows_a_student_the_samples_alone_run():
-    report = grade(LOAD_FINDS, "mse_grad", SEED)
+    report = grade(LOAD_FINDS, MSE_GRAD, SEED)
     assert report.error.startswith("The code raised an exception while loading: ")
     assert report.public.error == f"The code raised an exception while loading: ValueError: {SAMPLE_INPUTS}"
     assert {c["message"] for c in report.public.cases} == {f"Not run: {report.public.error}"}
@@ -110,7 +111,7 @@ def test_a_load_error_with_hidden_inputs_shows_a_student_the_samples_alone_run()
 
 
 def test_every_case_raising_with_its_inputs_names_the_type_and_line_in_a_students_error_line():
-    report = grade(EVERY_CASE, "mse_grad", SEED)
+    report = grade(EVERY_CASE, MSE_GRAD, SEED)
     assert report.error.startswith("Every case raised ")
     assert report.public.error == "Every case raised ValueError at line 11 of your code"
     assert [s.message for s in report.public.samples] == [f"Raised ValueError: {SAMPLE_INPUTS}"] * 2
@@ -118,7 +119,7 @@ def test_every_case_raising_with_its_inputs_names_the_type_and_line_in_a_student
 
 
 def test_an_honest_exception_shows_its_message_and_traceback_on_the_samples():
-    report = grade(HONEST, "mse_grad", SEED)
+    report = grade(HONEST, MSE_GRAD, SEED)
     message = "ValueError: y_hat and y must have the same length"
     assert [s.message for s in report.public.samples] == [f"Raised {message}"] * 2
     assert all(s.traceback.rstrip().endswith(message) and 'line 2, in mse_grad' in s.traceback
@@ -128,7 +129,7 @@ def test_an_honest_exception_shows_its_message_and_traceback_on_the_samples():
 
 
 def test_a_samples_answer_carrying_hidden_inputs_shows_a_student_the_samples_alone_answer():
-    report = grade(SAMPLE_ANSWERS, "mse_grad", SEED)
+    report = grade(SAMPLE_ANSWERS, MSE_GRAD, SEED)
     assert [s.passed for s in report.samples] == [False, False]
     assert [s.passed for s in report.public.samples] == [True, True]
     assert [s.got for s in report.public.samples] == [s.expected for s in report.public.samples]
@@ -147,12 +148,12 @@ class Counted:
 
 
 def test_the_samples_alone_run_is_made_only_when_a_student_would_see_something_of_the_graded_runs():
-    samples = [case.name for case in get_exercise("mse_grad").public_cases]
+    samples = [case.name for case in MSE_GRAD.public_cases]
     right, raising = Counted(), Counted()
-    report = grade("def mse_grad(y_hat, y):\n" + RIGHT, "mse_grad", SEED, runner=right)
+    report = grade("def mse_grad(y_hat, y):\n" + RIGHT, MSE_GRAD, SEED, runner=right)
     assert report.passed and report.public is None and report.to_dict()["public"] is None
     assert len(right.jobs) == 1
-    grade(HIDDEN_MESSAGE, "mse_grad", SEED, runner=raising)
+    grade(HIDDEN_MESSAGE, MSE_GRAD, SEED, runner=raising)
     assert len(raising.jobs) == 2 and raising.jobs[1] == samples
 
 
@@ -162,7 +163,7 @@ def test_a_run_stopped_by_the_wall_clock_is_not_run_again_and_its_samples_are_sh
               "    return 0 * y_hat\n")
     runner = Counted()
     started = time.monotonic()
-    report = grade(sleeps, "mse_grad", SEED, limits=limits, runner=runner)
+    report = grade(sleeps, MSE_GRAD, SEED, limits=limits, runner=runner)
     assert time.monotonic() - started < 2 * limits.wall_seconds - 0.5 and len(runner.jobs) == 1
     stopped = "Time limit: the submission ran for more than 4 s"
     assert report.error == report.public.error == stopped

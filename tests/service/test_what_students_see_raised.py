@@ -14,9 +14,9 @@ import pytest
 from rich.console import Console
 
 from grader.pipeline import grade
-from grader.render import render_report
+from gradegrad_client.render import render_report
 from tests.grader.test_public_view import EVERY_CASE, HIDDEN_MESSAGE, HIDDEN_TYPE_NAME, HONEST, LOAD_FINDS, \
-    SAMPLE_ANSWERS, SAMPLE_FINDS, hidden_values
+    MSE_GRAD, SAMPLE_ANSWERS, SAMPLE_FINDS, hidden_values
 from tests.service.conftest import PASSWORD
 
 # Right on every case, but a sample's answer carries the hidden inputs it finds, far below the tolerance.
@@ -41,7 +41,7 @@ def graded(session, make_user, make_submission):
     def make(source: str):
         ada, prof = make_user("ada"), make_user("prof", role="instructor")
         submission = make_submission(ada, source=source, status="running")
-        report = grade(source, "mse_grad", submission.seed)
+        report = grade(source, MSE_GRAD, submission.seed)
         record_report(session, submission.id, report.to_dict())
         session.commit()
         return ada, prof, submission, report
