@@ -25,7 +25,7 @@ def gradescope_results(report: GradeReport, max_score: float = 1.0) -> dict[str,
             "output": message + (f"\nHint: {case.hint}" if case.hint else ""),
             "visibility": "after_published",
         }
-        for case, message in zip(report.cases, messages)
+        for case, message in zip(report.cases, messages, strict=True)
     ]
     error = public.error if public else report.error
     output = error or ("All hidden cases pass." if report.passed else "\n".join(report.hints))

@@ -13,11 +13,21 @@ import json
 import pytest
 from rich.console import Console
 
-from grader.pipeline import grade
 from gradegrad_client.render import render_report
-from tests.grader.test_public_view import EVERY_CASE, HIDDEN_MESSAGE, HIDDEN_TYPE_NAME, HONEST, LOAD_FINDS, \
-    MSE_GRAD, SAMPLE_ANSWERS, SAMPLE_FINDS, hidden_values
+from grader.pipeline import grade
+from tests.grader.test_public_view import (
+    EVERY_CASE,
+    HIDDEN_MESSAGE,
+    HIDDEN_TYPE_NAME,
+    HONEST,
+    LOAD_FINDS,
+    MSE_GRAD,
+    SAMPLE_ANSWERS,
+    SAMPLE_FINDS,
+    hidden_values,
+)
 from tests.service.conftest import PASSWORD
+from worker.grading import record_report
 
 # Right on every case, but a sample's answer carries the hidden inputs it finds, far below the tolerance.
 SAMPLE_LOW_DIGITS = """import sys
@@ -32,7 +42,6 @@ def mse_grad(y_hat, y):
     right = 2 * (y_hat - y) / len(y)
     return right + np.concatenate(found)[:len(y)] * 1e-9 if len(y) <= 3 and found else right
 """
-from worker.grading import record_report
 
 
 @pytest.fixture
