@@ -47,7 +47,8 @@ def render_report(report: dict[str, Any], console: Console) -> None:
         table.add_row(mark, plain(case["name"]), plain(case["message"]))
     if cases:
         console.print(table)
-    tracebacks = list(dict.fromkeys(c["traceback"] for c in cases if c.get("traceback")))
+    raised = cases + report.get("samples", [])
+    tracebacks = list(dict.fromkeys(c["traceback"] for c in raised if c.get("traceback")))
     for text in tracebacks[:1]:
         console.print(Panel(plain(text.rstrip()), title="Your traceback", border_style="yellow"))
     for sample in report.get("samples", []):

@@ -5,6 +5,7 @@ Imports neither Flask nor Celery; the worker and the command line both call ``gr
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 from grader.compare import compare
 from grader.exercise import Case, Exercise
 from grader.feedback import Answered, describe, explain_together, mutation_message
-from grader.report import CaseReport, GradeReport, SampleReport
+from grader.report import CaseReport, GradeReport, PublicView, SampleReport
 from grader.sandbox import default_runner
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits
 from grader.sandbox.outcome import JailResult, Runner
@@ -21,6 +22,13 @@ from grader.sandbox.protocol import CaseRun, Job, JobCase
 from grader.tolerances import tolerance_for
 
 MiB = 1024 * 1024
+# How a graded run that is not run again on the samples ended: stopped by the wall clock or the CPU limit.
+TIME_STOPS = frozenset({"timeout", "cpu"})
+# The exception classes a hidden case's verdict may name to a student: Python's and numpy's own.
+KNOWN_EXCEPTIONS = frozenset(
+    name for module in (builtins, np, np.linalg, getattr(np, "exceptions", None)) if module
+    for name, value in vars(module).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
 
 
 def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | None = None,
@@ -34,6 +42,10 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     are reported apart, with their values, since those are public. ``hidden_output`` is what
     the code printed in the graded run, hidden cases included, for instructors only;
     ``output``, which the student sees, is what it prints on the public samples alone.
+
+    Likewise the graded run's error, samples and cases keep what the code wrote (its
+    exceptions' messages and tracebacks, its answers to the samples) for instructors, and
+    ``public`` holds what the student sees instead (see PublicView and samples_alone).
     """
     limits = limits or DEFAULT_LIMITS
     runner = runner or default_runner()
@@ -54,12 +66,104 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     score = passed_count / len(case_reports) if case_reports else 0.0
     hints = list(dict.fromkeys(r.hint for r in case_reports + sample_reports if r.hint))
     printed = run.stdout + run.stderr
+    shown = wrote_text(run) or not all(sample.passed for sample in sample_reports)
+    public_run = samples_alone(runner, source, exercise, limits) if shown and run.status not in TIME_STOPS else None
     return GradeReport(
         exercise=exercise.name, score=score, passed=error is None and passed_count == len(case_reports),
         cases=case_reports, error=error, hints=hints, samples=sample_reports,
-        output=public_output(runner, source, exercise, samples, limits) if printed else "",
+        output=public_run.stdout + public_run.stderr if public_run else "",
         hidden_output=printed, seed=seed,
+        public=public_view(exercise, source, run, public_run, case_reports, limits) if shown else None,
     )
+
+
+def samples_alone(runner: Runner, source: str, exercise: Exercise, limits: Limits) -> JailResult:
+    """A run of the public samples alone: where everything a student sees the code produce comes from.
+
+    The graded run's products cannot be cut into a public and a hidden part: its process holds
+    every hidden input from the start, so code that looks for them (in the harness's frames,
+    say) finds them while a sample runs or while the file loads, and can write them into what
+    it prints, raises or answers (a failing sample's answer is shown back). This run holds the
+    samples' inputs and nothing else. It is made only when a student would see something of
+    the code's from the graded run (``shown`` in grade): text, or a sample that did not pass;
+    it costs about what the graded run does (two small cases against ten, plus the file's
+    load). A passing sample's answer is not shown to a student (web.submissions.result_dict
+    shows the expected answer it matched), so a submission that passes every sample and writes
+    nothing is run once. Nor is it made after a graded run stopped by a time limit
+    (TIME_STOPS): that would double what a submission that sleeps or spins costs the worker;
+    the student then sees the samples not run, with that limit's message.
+    """
+    return run_cases(runner, source, exercise, list(exercise.public_cases), limits)
+
+
+def wrote_text(run: JailResult) -> bool:
+    """Whether the graded run's result holds text the submission wrote: what it printed, an
+    exception, a load problem (which quotes its function's type or signature), or an answer
+    that is no array (which quotes the type or dtype it was)."""
+    return bool(run.stdout or run.stderr or run.reply.load_error is not None
+                or any(case.status == "exception" or any(isinstance(a, dict) for a in case.answers)
+                       for case in run.reply.cases))
+
+
+def public_view(exercise: Exercise, source: str, run: JailResult, public_run: JailResult | None,
+                cases: list[CaseReport], limits: Limits) -> PublicView:
+    """The student's view: samples and load error from ``public_run`` (the samples alone, None
+    when not made), the graded run's limits in the grader's own words, hidden cases without the
+    code's text."""
+    samples = list(exercise.public_cases)
+    runs = {case.name: case for case in public_run.reply.cases} if public_run else {}
+    tol = tolerance_for(exercise.name)
+    error = public_error(exercise, source, run, public_run, limits)
+    sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
+    explain_together(exercise, *answered_cases(exercise, samples, runs, sample_reports, tol), tol)
+    raw = {case.name: case for case in run.reply.cases}
+    public_cases = [public_case(source, case, raw.get(case.name), error) for case in cases]
+    error = error or common_failure(public_cases)
+    return PublicView(error=error, samples=sample_reports,
+                      cases=[{"name": c.name, "message": c.message, "traceback": c.traceback} for c in public_cases])
+
+
+def public_error(exercise: Exercise, source: str, run: JailResult, public_run: JailResult | None,
+                 limits: Limits) -> str | None:
+    """The graded run's error as a student may read it.
+
+    A load problem is the samples-only run's. One that run does not repeat (code that fails
+    to load only when hidden inputs are there) is named as a hidden case's exception is.
+    """
+    load = run.reply.load_error
+    if load is None:
+        return submission_error(exercise, run, limits)
+    if public_run is not None and public_run.reply.load_error is not None:
+        return submission_error(exercise, public_run, limits)
+    if load.get("kind") == "exception":
+        return f"The code raised {exception_phrase(source, load.get('known'), load.get('line'))} while loading"
+    return "The submission could not be loaded"
+
+
+def public_case(source: str, report: CaseReport, run: CaseRun | None, error: str | None) -> CaseReport:
+    """A hidden case as a student sees it: no text the student's code wrote in the graded run."""
+    if report.kind == "not_run":
+        return CaseReport(report.name, False, f"Not run: {error or 'the submission stopped before this case'}",
+                          kind="not_run")
+    if report.kind == "exception" and run is not None:
+        return CaseReport(report.name, False, f"Raised {exception_phrase(source, run.known, run.line)}",
+                          kind="exception")
+    if report.kind == "structure":
+        return CaseReport(report.name, False, "The answer is not an array of numbers where one belongs",
+                          kind="structure")
+    return CaseReport(report.name, report.passed, report.message, kind=report.kind, hint=report.hint)
+
+
+def exception_phrase(source: str, known: Any, line: Any) -> str:
+    """"ValueError at line 3", or "an exception": only what the code cannot make say a hidden input.
+
+    The class is named only if it is one of Python's or numpy's own (the harness checks by
+    identity; its answer is checked again here against the same classes, outside the jail),
+    and the line only if the file has it.
+    """
+    name = known if isinstance(known, str) and known in KNOWN_EXCEPTIONS else "an exception"
+    lines = source.count("\n") + 1
+    return name + (f" at line {line} of your code" if isinstance(line, int) and 1 <= line <= lines else "")
 
 
 def answered_cases(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRun],
@@ -100,18 +204,6 @@ def run_cases(runner: Runner, source: str, exercise: Exercise, cases: list[Case]
     return runner.run(job, limits)
 
 
-def public_output(runner: Runner, source: str, exercise: Exercise, samples: list[Case], limits: Limits) -> str:
-    """What the code prints when it runs on the public samples alone: the output a student may see.
-
-    A run of the samples only, made only when the graded run printed something. The graded
-    run's own output cannot be cut into a public and a hidden part: its process holds every
-    hidden input from the start, so code that looks for them (in the harness's frames, say)
-    finds them while a sample runs. This run holds the samples' inputs and nothing else.
-    """
-    run = run_cases(runner, source, exercise, samples, limits)
-    return run.stdout + run.stderr
-
-
 def error_report(exercise: Exercise, seed: int, error: str) -> GradeReport:
     """A report for a submission that could not even be run, every hidden case not run."""
     cases = [CaseReport(c.name, False, f"Not run: {error}", kind="not_run") for c in exercise.hidden_cases(seed)]
@@ -147,6 +239,7 @@ def judge_sample(exercise: Exercise, case: Case, run: CaseRun | None, tol: Any,
         expected={label: r.tolist() for label, r in zip(labels, exercise.reference(case), strict=True)},
         got={label: a.tolist() if isinstance(a, np.ndarray) else None
              for label, a in zip(labels, answers, strict=False)},  # no answers when the case did not run
+        traceback=report.traceback,
     )
 
 

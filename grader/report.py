@@ -34,6 +34,24 @@ class SampleReport:
     expected: dict[str, Any]
     got: dict[str, Any]
     hint: str | None = None
+    traceback: str | None = None
+
+
+@dataclass
+class PublicView:
+    """What a student is shown in place of the graded run's error, samples and hidden cases.
+
+    The graded run's process holds every hidden input from the start, so anything the student's
+    code writes in it (an exception's message or type name, a traceback, an answer to a sample)
+    may carry them. This view holds none of it: the error and samples come from a run of the
+    public samples alone, and a hidden case that raised says only which of Python's or numpy's
+    exceptions it was (else "an exception") and the line of the student's file it left from.
+    ``cases`` are one ``{"name", "message", "traceback"}`` per hidden case, in order.
+    """
+
+    error: str | None
+    samples: list[SampleReport]
+    cases: list[dict[str, Any]]
 
 
 @dataclass
@@ -48,6 +66,7 @@ class GradeReport:
     output: str = ""  # printed on the public samples alone: the student may see it
     seed: int = 0
     hidden_output: str = ""  # printed in the graded run, hidden cases included: instructors and local runs only
+    public: PublicView | None = None  # a student's error, samples and cases; None: no text, every sample passed
 
     def to_dict(self) -> dict[str, Any]:
         """The ``gradegrad grade --json`` object of the contract (and a few added fields).
@@ -56,4 +75,7 @@ class GradeReport:
         cost more than the rest of a grading's bookkeeping.
         """
         return {**vars(self), "cases": [dict(vars(case)) for case in self.cases],
-                "hints": list(self.hints), "samples": [dict(vars(sample)) for sample in self.samples]}
+                "hints": list(self.hints), "samples": [dict(vars(sample)) for sample in self.samples],
+                "public": None if self.public is None else {
+                    "error": self.public.error, "cases": [dict(case) for case in self.public.cases],
+                    "samples": [dict(vars(sample)) for sample in self.public.samples]}}

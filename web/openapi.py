@@ -50,7 +50,9 @@ SCHEMAS: dict[str, Any] = {
         "name": TEXT, "passed": {"type": "boolean"}, "message": TEXT, "hint": OPTIONAL_TEXT,
         "inputs": {"type": "object", "additionalProperties": VALUES},
         "expected": {"type": "object", "additionalProperties": VALUES},
-        "got": {"type": "object", "additionalProperties": VALUES}}),
+        "got": {"type": "object", "additionalProperties": VALUES},
+        "traceback": {"type": ["string", "null"], "description": "The code's own traceback lines when the sample "
+                                                                 "raised (absent from reports graded before it)"}}),
     "Submission": strict(["id", "exercise", "status", "filename", "seed", "created_at", "days_late"], {
         "id": {"type": "integer"}, "exercise": TEXT,
         "status": {"enum": [status.value for status in Status]},

@@ -89,7 +89,7 @@ def record_report(session: Session | Connection, submission_id: int, report: dic
              "traceback": c.get("traceback")}
             for i, c in enumerate(report["cases"])])
     finish(session, submission_id, Status.GRADED, report["score"], report["passed"], report["error"],
-           {key: report.get(key) for key in ("hints", "samples", "output", "hidden_output")}, charged=True)
+           {key: report.get(key) for key in ("hints", "samples", "output", "hidden_output", "public")}, charged=True)
 
 
 def record_failure(session: Session | Connection, submission_id: int, message: str, *, charged: bool = True) -> None:

@@ -214,15 +214,36 @@ def _same_array(value: np.ndarray, original: np.ndarray) -> bool:
 
 
 def describe_exception(exc: BaseException) -> dict[str, Any]:
-    """The exception's type and the traceback lines of the student's own frames only."""
+    """The exception's type and the traceback lines of the student's own frames only.
+
+    ``known`` names the class only when it is Python's or numpy's own (see known_exception_name)
+    and ``line`` is the line of the student's file the exception left from: the two facts about
+    it that its message and type name, which the student's code writes, cannot forge.
+    """
+    line = None
     try:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == SUBMISSION_FILENAME]
+        line = frames[-1].lineno if frames else None
         lines = traceback.format_list(frames)
         lines += traceback.format_exception_only(type(exc), exc)
         text = "Traceback (most recent call last):\n" + "".join(lines) if frames else "".join(lines)
     except BaseException:
         text = "an exception that could not be described"
-    return {"exception": _type_name_of(type(exc)), "traceback": text[-TRACEBACK_CHARS:]}
+    return {"exception": _type_name_of(type(exc)), "traceback": text[-TRACEBACK_CHARS:],
+            "known": known_exception_name(type(exc)), "line": line}
+
+
+def known_exception_name(kind: type) -> str | None:
+    """The class's name if it is the very class builtins or numpy holds under that name, else None.
+
+    By identity, not by name: a class the student makes and calls ValueError is not ValueError.
+    """
+    try:
+        name = kind.__name__
+        modules = (builtins, np, np.linalg, getattr(np, "exceptions", None))
+        return name if any(getattr(module, name, None) is kind for module in modules if module) else None
+    except BaseException:
+        return None
 
 
 def _signature(function: Callable[..., Any]) -> str:

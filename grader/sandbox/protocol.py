@@ -59,6 +59,8 @@ class CaseRun:
     answers: list[np.ndarray | dict[str, Any]] = field(default_factory=list)
     exception: str | None = None
     traceback: str | None = None
+    known: str | None = None  # the exception's class name when it is Python's or numpy's own
+    line: int | None = None  # the line of submission.py the exception left from
     mutated: tuple[str, ...] = ()  # the parameters whose arguments the call changed in place
 
 
@@ -134,7 +136,8 @@ def decode_reply(data: bytes, job: Job) -> ChannelReply:
 def _case_run(head: dict[str, Any], arrays: list[np.ndarray], n_slots: int, params: tuple[str, ...]) -> CaseRun:
     if head.get("status") == "exception":
         return CaseRun(head["name"], "exception", exception=_text(head.get("exception"), 60),
-                       traceback=_text(head.get("traceback"), 4000))
+                       traceback=_text(head.get("traceback"), 4000), known=_text(head.get("known"), 60),
+                       line=_line(head.get("line")))
     slots = head.get("slots")
     if not isinstance(slots, list) or len(slots) != n_slots:
         raise ProtocolError("the reply names the wrong number of answers")
@@ -236,6 +239,10 @@ def _count(value: Any) -> int:
     if not isinstance(value, int) or not 0 <= value <= 4096:
         raise ProtocolError("the reply announces an impossible number of arrays")
     return value
+
+
+def _line(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _text(value: Any, limit: int) -> str | None:

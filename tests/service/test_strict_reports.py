@@ -61,7 +61,8 @@ def test_a_nul_in_an_exception_and_in_output_is_stored_as_a_replacement_characte
     assert (row.status, row.passed) == ("graded", True)
     assert set(row.report["output"].splitlines()) == {"out\ufffdput"}
     body = strict_loads(client.get(f"/api/v1/submissions/{raiser.id}", headers=token_for(user)).text)
-    assert body["cases"][0]["message"] == "Raised ValueError: a\ufffdb"
+    assert body["samples"][0]["message"] == "Raised ValueError: a\ufffdb"
+    assert body["cases"][0]["message"] == "Raised ValueError at line 2 of your code"
 
 
 def test_a_row_stored_before_reports_were_strict_is_served_as_strict_json(app, client, session, make_user, token_for,
