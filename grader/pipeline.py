@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -60,7 +61,7 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
     explain_together(exercise, *answered_cases(exercise, samples + hidden, runs, sample_reports + case_reports, tol),
                      tol)
-    fail_mutated(exercise, samples + hidden, runs, sample_reports + case_reports)
+    fail_mutated(exercise, samples + hidden, runs, [*sample_reports, *case_reports])
     error = error or common_failure(case_reports)
     passed_count = sum(report.passed for report in case_reports)
     score = passed_count / len(case_reports) if case_reports else 0.0
@@ -116,6 +117,7 @@ def public_view(exercise: Exercise, source: str, run: JailResult, public_run: Ja
     error = public_error(exercise, source, run, public_run, limits)
     sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
     explain_together(exercise, *answered_cases(exercise, samples, runs, sample_reports, tol), tol)
+    fail_mutated(exercise, samples, runs, sample_reports)
     raw = {case.name: case for case in run.reply.cases}
     public_cases = [public_case(source, case, raw.get(case.name), error) for case in cases]
     error = error or common_failure(public_cases)
@@ -186,7 +188,7 @@ def answered_cases(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRu
 
 
 def fail_mutated(exercise: Exercise, cases: list[Case], runs: dict[str, CaseRun],
-                 reports: list[CaseReport | SampleReport]) -> None:
+                 reports: Sequence[CaseReport | SampleReport]) -> None:
     """Fail every case whose call changed an argument in place, whatever its values: its message
     names the arguments, then says whether the answer is right (its words as judged on values)."""
     for case, report in zip(cases, reports, strict=True):

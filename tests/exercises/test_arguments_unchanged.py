@@ -55,17 +55,20 @@ def graded(source: str, exercise_name: str, seed: int) -> GradeReport:
     return report
 
 
-def verdicts(report: GradeReport) -> set[tuple[bool, str]]:
-    """(passed, kind, message) of every case, and of every sample with "sample" for its kind."""
+def verdicts(report: GradeReport) -> set[tuple[bool | None, str, str]]:
+    """(passed, kind, message) of every case and sample, in the report and in the student's view of it
+    (there a case's verdict is the report's, so its passed is None; a sample's kind is "sample")."""
+    assert report.public is not None
     return ({(case.passed, case.kind, case.message) for case in report.cases}
-            | {(sample.passed, "sample", sample.message) for sample in report.samples})
+            | {(sample.passed, "sample", sample.message) for sample in report.samples + report.public.samples}
+            | {(None, "public", case["message"]) for case in report.public.cases})
 
 
 def test_an_mse_grad_computed_in_place_fails_every_case_naming_y_hat() -> None:
     report = graded(IN_PLACE_MSE, "mse_grad", MSE_SEED)
     assert (report.score, report.passed, report.error, report.hints) == (0.0, False, None, [])
     message = f"{Y_HAT_CHANGED}. Its answer is right"
-    assert verdicts(report) == {(False, "mutated", message), (False, "sample", message)}
+    assert verdicts(report) == {(False, "mutated", message), (False, "sample", message), (None, "public", message)}
     assert len(report.samples) == len(MSE.public_cases)
 
 
@@ -84,15 +87,17 @@ def test_the_values_of_a_function_that_changes_an_argument_are_still_judged() ->
     assert in_place.hints == [MSE.mistake("missing factor 2").hint]
     assert [(case.kind, case.message) for case in in_place.cases] == [
         ("mutated", f"{Y_HAT_CHANGED}. Its answer is wrong too: {case.message}") for case in on_a_copy.cases]
-    assert [sample.message for sample in in_place.samples] == [
-        f"{Y_HAT_CHANGED}. Its answer is wrong too: {sample.message}" for sample in on_a_copy.samples]
+    assert in_place.public is not None and on_a_copy.public is not None
+    for samples, copied in ((in_place.samples, on_a_copy.samples), (in_place.public.samples, on_a_copy.public.samples)):
+        assert [sample.message for sample in samples] == [
+            f"{Y_HAT_CHANGED}. Its answer is wrong too: {sample.message}" for sample in copied]
 
 
 def test_an_in_place_update_of_one_array_of_a_list_names_the_list() -> None:
     report = graded(MLP_WITH_A_STEP.replace("{copy}", ""), "mlp_grad", MLP_SEED)
     assert (report.score, report.passed, report.error) == (0.0, False, None)
     message = f"{AS_CHANGED}. Its answer is right"
-    assert verdicts(report) == {(False, "mutated", message), (False, "sample", message)}
+    assert verdicts(report) == {(False, "mutated", message), (False, "sample", message), (None, "public", message)}
 
 
 def test_a_function_that_changes_a_copy_passes() -> None:
