@@ -34,6 +34,7 @@ from bench.stack import (
     start_service,
     tail,
 )
+from tests.openapi_contract import check_answer
 from web import create_app
 from web.auth import create_user, issue_token
 from web.db import session_factory
@@ -491,3 +492,23 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
     for made in apps:
         made.extensions["db_engine"].dispose()
         made.extensions["celery"].close()
+
+
+@pytest.fixture(autouse=True)
+def api_answers_match_the_openapi_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check every JSON API answer a test receives, through Flask's test client or over HTTP."""
+    test_client_open, http_request = FlaskClient.open, requests.Session.request
+
+    def opened(self: FlaskClient, *args: Any, **kwargs: Any) -> Any:
+        answer = test_client_open(self, *args, **kwargs)
+        request = answer.request
+        check_answer(request.method, request.path, answer.status_code, answer.content_type or "", answer.get_data())
+        return answer
+
+    def requested(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        answer = http_request(self, method, url, *args, **kwargs)
+        check_answer(method, url, answer.status_code, answer.headers.get("Content-Type", ""), answer.content)
+        return answer
+
+    monkeypatch.setattr(FlaskClient, "open", opened)
+    monkeypatch.setattr(requests.Session, "request", requested)
