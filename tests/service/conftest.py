@@ -37,10 +37,10 @@ from bench.stack import (
 from tests.openapi_contract import check_answer
 from web import create_app
 from web.auth import create_user, issue_token
+from web.catalogue import publish_catalogue
 from web.db import session_factory
 from web.migrate import upgrade
 from web.models import Base, CourseExercise, Submission, User
-from web.submissions import publish_catalogue
 
 POSTGRES_ADMIN_URL = os.environ.get("GRADEGRAD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GRADEGRAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
