@@ -228,9 +228,9 @@ class Service:
         ``lift_limit`` is False."""
         from web import create_app
         from web.auth import create_user, issue_token
+        from web.catalogue import publish_catalogue
         from web.db import session_factory
         from web.models import CourseExercise
-        from web.submissions import publish_catalogue
 
         app = create_app({"SECRET_KEY": "bench", **self.config})
         try:

@@ -88,7 +88,7 @@ def samples_alone(runner: Runner, source: str, exercise: Exercise, limits: Limit
     samples' inputs and nothing else. It is made only when a student would see something of
     the code's from the graded run (``shown`` in grade): text, or a sample that did not pass;
     it costs about what the graded run does (two small cases against ten, plus the file's
-    load). A passing sample's answer is not shown to a student (web.submissions.result_dict
+    load). A passing sample's answer is not shown to a student (the public view
     shows the expected answer it matched), so a submission that passes every sample and writes
     nothing is run once. Nor is it made after a graded run stopped by a time limit
     (TIME_STOPS): that would double what a submission that sleeps or spins costs the worker;

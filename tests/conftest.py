@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -96,27 +95,3 @@ def cheapest_password_hashes() -> Iterator[None]:
         patch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         yield
 
-
-@pytest.fixture(autouse=True)
-def api_answers_match_the_openapi_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Check every JSON API answer a test receives, through Flask's test client or over HTTP."""
-    import requests
-    from flask.testing import FlaskClient
-
-    from tests.openapi_contract import check_answer
-
-    test_client_open, http_request = FlaskClient.open, requests.Session.request
-
-    def opened(self: FlaskClient, *args: Any, **kwargs: Any) -> Any:
-        answer = test_client_open(self, *args, **kwargs)
-        request = answer.request
-        check_answer(request.method, request.path, answer.status_code, answer.content_type or "", answer.get_data())
-        return answer
-
-    def requested(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        answer = http_request(self, method, url, *args, **kwargs)
-        check_answer(method, url, answer.status_code, answer.headers.get("Content-Type", ""), answer.content)
-        return answer
-
-    monkeypatch.setattr(FlaskClient, "open", opened)
-    monkeypatch.setattr(requests.Session, "request", requested)

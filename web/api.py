@@ -9,12 +9,15 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from exercises import EXERCISES
 from web.auth import TokenRefused, csrf, issue_token, token_in_use
+from web.catalogue import find_published, publish_catalogue
 from web.db import get_session
 from web.errors import error_response
 from web.json_body import json_object, string_field
+from web.limits import Refused
 from web.models import utcnow
 from web.openapi import openapi_document
-from web.submissions import Refused, find_published, history, publish_catalogue, result_dict, submit, visible_submission
+from web.results import result_dict
+from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -17,9 +17,9 @@ def db() -> None:
 def db_upgrade() -> None:
     """Create the database or migrate it to the latest schema."""
     from web import create_app
+    from web.catalogue import publish_catalogue
     from web.db import session_factory, session_scope
     from web.migrate import upgrade
-    from web.submissions import publish_catalogue
 
     app = create_app()
     upgrade(app.config["DATABASE_URL"])

@@ -8,14 +8,16 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from web.auth import instructor_required
+from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
 from web.forms import ActionForm, RosterForm, SettingsForm
 from web.plots import score_histogram, submissions_over_time
 from web.regrades import regrade_exercise, regrade_submission, regrades_of
+from web.results import result_dict
 from web.roster import import_roster
 from web.settings_form import apply_settings, settings_form
 from web.stats import best_scores, exercise_stats, gradebook_csv, recent_submissions, students, unnamed_failures
-from web.submissions import exercise_of, find_published, publish_catalogue, result_dict, visible_submission
+from web.submissions import visible_submission
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 SVG = "image/svg+xml"

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES, Exercise
+from web.catalogue import publish_catalogue
+from web.late import effective_score
 from web.models import IN_FLIGHT, CourseExercise, Submission, User
-from web.submissions import effective_score, publish_catalogue
 
 
 @dataclass

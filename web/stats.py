@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from web.catalogue import publish_catalogue
+from web.late import effective_score
 from web.models import FINISHED, CaseResult, CourseExercise, Submission, User
 from web.spreadsheet import csv_text
-from web.submissions import effective_score, publish_catalogue
 
 
 @dataclass

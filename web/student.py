@@ -9,20 +9,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from grader.pipeline import to_plain
 from web.auth import end_sessions
+from web.catalogue import exercise_of, find_published
 from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
+from web.limits import Refused, quota
 from web.mathtext import render_statement
 from web.progress import exercise_rows
-from web.submissions import (
-    Refused,
-    exercise_of,
-    find_published,
-    history,
-    quota,
-    result_dict,
-    submit,
-    visible_submission,
-)
+from web.results import result_dict
+from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("student", __name__)

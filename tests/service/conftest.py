@@ -34,12 +34,13 @@ from bench.stack import (
     start_service,
     tail,
 )
+from tests.openapi_contract import check_answer
 from web import create_app
 from web.auth import create_user, issue_token
+from web.catalogue import publish_catalogue
 from web.db import session_factory
 from web.migrate import upgrade
 from web.models import Base, CourseExercise, Submission, User
-from web.submissions import publish_catalogue
 
 POSTGRES_ADMIN_URL = os.environ.get("GRADEGRAD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("GRADEGRAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -491,3 +492,23 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
     for made in apps:
         made.extensions["db_engine"].dispose()
         made.extensions["celery"].close()
+
+
+@pytest.fixture(autouse=True)
+def api_answers_match_the_openapi_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check every JSON API answer a test receives, through Flask's test client or over HTTP."""
+    test_client_open, http_request = FlaskClient.open, requests.Session.request
+
+    def opened(self: FlaskClient, *args: Any, **kwargs: Any) -> Any:
+        answer = test_client_open(self, *args, **kwargs)
+        request = answer.request
+        check_answer(request.method, request.path, answer.status_code, answer.content_type or "", answer.get_data())
+        return answer
+
+    def requested(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        answer = http_request(self, method, url, *args, **kwargs)
+        check_answer(method, url, answer.status_code, answer.headers.get("Content-Type", ""), answer.content)
+        return answer
+
+    monkeypatch.setattr(FlaskClient, "open", opened)
+    monkeypatch.setattr(requests.Session, "request", requested)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from web import create_app
+from web.catalogue import publish_catalogue
 from web.db import session_factory, session_scope
-from web.submissions import publish_catalogue
 
 # Right on the public samples (n <= 3), the sign wrong on longer hidden cases; prints its input and,
 # first, escapes that would clear the screen and print a verdict of their own.

@@ -14,11 +14,11 @@ import time
 
 from sqlalchemy import func, select
 
+from web.catalogue import publish_catalogue
 from web.db import session_factory
 from web.models import CaseResult, Submission, User
 from web.queue import LIVE, send_grading
 from web.regrades import regrade_exercise
-from web.submissions import publish_catalogue
 
 GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"

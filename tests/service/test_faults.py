@@ -24,10 +24,10 @@ from bench.stack import GRADEGRAD, NotStarted, Processes, answers, free_port, ta
 from tests.service.conftest import GRADING_SECONDS, PASSWORD, PrivateRedis, RunningService, TcpProxy
 from web import create_app
 from web.auth import create_user, issue_token
+from web.catalogue import publish_catalogue
 from web.db import session_factory
 from web.models import CaseResult, CourseExercise, Submission, User
 from web.regrades import regrade_submission
-from web.submissions import publish_catalogue
 
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"

@@ -1,0 +1,35 @@
+"""The course's exercises: the catalogue's exercises published as rows, and finding one a user may see."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from exercises import EXERCISES, Exercise
+from web.models import CourseExercise, User
+
+PUBLISHED = select(CourseExercise).where(CourseExercise.name == bindparam("name"))
+
+
+def publish_catalogue(session: Session) -> list[CourseExercise]:
+    """Every catalogue exercise as published in the course, adding rows for new ones."""
+    rows = {row.name: row for row in session.scalars(select(CourseExercise))}
+    for name in EXERCISES.keys() - rows.keys():
+        rows[name] = CourseExercise(name=name)
+        session.add(rows[name])
+    session.flush()
+    return [rows[name] for name in EXERCISES]
+
+
+def find_published(session: Session, name: str, user: User) -> CourseExercise | None:
+    """The exercise called ``name`` if ``user`` may see it (one query once the catalogue is published)."""
+    row = session.scalar(PUBLISHED, {"name": name})
+    if row is None and name in EXERCISES:
+        row = next(r for r in publish_catalogue(session) if r.name == name)
+    if row is None or not (row.visible or user.is_instructor):
+        return None
+    return row
+
+
+def exercise_of(published: CourseExercise) -> Exercise:
+    return EXERCISES[published.name]
