@@ -136,7 +136,9 @@ def test_no_write_lock_is_held_while_the_upload_is_read(app, database_url, sessi
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(lambda: upload(app.test_client(), mallory, FSTRING_BOMB))
         while not reading.done():
-            with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)) as probe:
+            # A write waits up to 1 s: the request's own short writes (the token's last use) may hold the lock
+            # for a moment on a busy machine, a lock held across the read (3 s of CPU) would not let go in time.
+            with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=1)) as probe:
                 probe.execute("BEGIN IMMEDIATE")  # raises "database is locked" if a writer holds the lock
                 probe.rollback()
             probes += 1
