@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from exercises import EXERCISES, Exercise
@@ -12,12 +13,19 @@ PUBLISHED = select(CourseExercise).where(CourseExercise.name == bindparam("name"
 
 
 def publish_catalogue(session: Session) -> list[CourseExercise]:
-    """Every catalogue exercise as published in the course, adding rows for new ones."""
+    """Every catalogue exercise as published in the course, adding rows for new ones.
+
+    Two requests may publish at once (the first submissions to a new course): a row the other
+    one inserted first is skipped, not a unique-key error.
+    """
     rows = {row.name: row for row in session.scalars(select(CourseExercise))}
-    for name in EXERCISES.keys() - rows.keys():
-        rows[name] = CourseExercise(name=name)
-        session.add(rows[name])
-    session.flush()
+    missing = [name for name in EXERCISES if name not in rows]
+    if missing:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(insert(CourseExercise).values([{"name": name} for name in missing])
+                        .on_conflict_do_nothing(index_elements=["name"]))
+        rows = {row.name: row for row in session.scalars(select(CourseExercise))}
     return [rows[name] for name in EXERCISES]
 
 
