@@ -252,6 +252,10 @@ def submission_error(exercise: Exercise, run: JailResult, limits: Limits) -> str
         return load_error_message(exercise, load)
     if any(case.exception == "MemoryError" for case in run.reply.cases):
         return f"Memory limit: the submission tried to use more than {limits.memory_bytes // MiB} MiB"
+    if run.status in ("timeout", "cpu") and not run.reply.loaded:
+        spent = f"{limits.wall_seconds:g} s" if run.status == "timeout" else f"{limits.cpu_seconds:g} s of CPU"
+        return (f"Time limit: the file did not finish loading (compiling it and running its top-level code) "
+                f"within {spent}")
     return {
         "timeout": f"Time limit: the submission ran for more than {limits.wall_seconds:g} s",
         "cpu": f"CPU time limit: the submission used more than {limits.cpu_seconds:g} s of CPU",

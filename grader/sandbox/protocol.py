@@ -71,6 +71,7 @@ class ChannelReply:
     load_error: dict[str, Any] | None = None
     cases: list[CaseRun] = field(default_factory=list)
     complete: bool = False
+    loaded: bool = False  # the submission's file compiled and its top-level code ran
 
 
 def encode_job(job: Job) -> bytes:
@@ -116,6 +117,7 @@ def decode_reply(data: bytes, job: Job) -> ChannelReply:
         return reply
     if first.get("type") != "loaded":
         raise ProtocolError("the reply does not start as a reply should")
+    reply.loaded = True
     for case in job.cases:
         head = blobs.json()
         if head is None:

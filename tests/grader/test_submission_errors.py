@@ -158,3 +158,10 @@ def test_os_exit_mid_suite_is_an_early_exit():
 def test_equivalent_answer_types_pass(returned):
     report = run(f"def mse_grad(y_hat, y):\n    return {returned}\n")
     assert report.passed, [c.message for c in report.cases]
+
+
+def test_a_file_that_does_not_finish_loading_is_told_so_not_that_its_function_ran_long():
+    report = run("import time\ntime.sleep(60)\ndef mse_grad(y_hat, y):\n    return y_hat\n", limits=FAST_LIMITS)
+    assert report.error == ("Time limit: the file did not finish loading (compiling it and running its top-level "
+                            "code) within 2 s")
+    assert all(case.message.startswith("Not run:") for case in report.cases)
