@@ -10,6 +10,7 @@ COPY grader ./grader
 COPY exercises ./exercises
 COPY web ./web
 COPY worker ./worker
+COPY gradegrad_client ./gradegrad_client
 RUN pip install . && useradd --system --uid 10001 --home-dir /app gradegrad \
     && mkdir -p /app/instance && chown gradegrad /app/instance
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,12 @@ def wait_for(condition, what: str, timeout: float = 180) -> None:
             pass
         time.sleep(0.3)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_the_image_copies_every_package_the_project_installs():
+    """Docker does not run here: the Dockerfile is checked by reading, against pyproject.toml's packages."""
+    root = COMPOSE.parent
+    found = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    packages = {pattern.rstrip("*") for pattern in found["include"]}
+    copied = {line.split()[1] for line in (root / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")}
+    assert packages <= copied, f"the image lacks {sorted(packages - copied)}"
