@@ -10,6 +10,7 @@ from grader.checks import leaked_expected_values
 from grader.pipeline import grade
 from grader.report import GradeReport
 from tests.exercises.submissions import load
+from tests.exercises.submissions.mlp_grad import LOOP
 
 MSE = get_exercise("mse_grad")
 MLP = get_exercise("mlp_grad")
@@ -27,25 +28,9 @@ IN_PLACE_MSE = """
         return y_hat
 """
 
-# mlp_grad's loop of tests/exercises/submissions/mlp_grad.py, then a gradient step taken on the first layer.
-MLP_WITH_A_STEP = """
-    import numpy as np
-
-    def mlp_grad(x, y, As, bs):
-        {copy}
-        fs = [x]
-        for A, b in zip(As, bs):
-            fs.append(1 / (1 + np.exp(-(A @ fs[-1] + b))))
-        g = 2 * (fs[-1] - y)
-        dAs, dbs = [None] * len(As), [None] * len(As)
-        for i in reversed(range(len(As))):
-            delta = g * fs[i + 1] * (1 - fs[i + 1])
-            dAs[i] = np.outer(delta, fs[i])
-            dbs[i] = delta
-            g = As[i].T @ delta
-        As[0] -= 0.1 * dAs[0]
-        return dAs, dbs
-"""
+# The collection's mlp_grad loop, then a gradient step taken on the first layer; {copy} is where a copy may go.
+MLP_WITH_A_STEP = (LOOP.replace("def mlp_grad(x, y, As, bs):\n", "def mlp_grad(x, y, As, bs):\n        {copy}\n")
+                   .replace("        return dAs, dbs", "        As[0] -= 0.1 * dAs[0]\n        return dAs, dbs"))
 
 
 def graded(source: str, exercise_name: str, seed: int) -> GradeReport:

@@ -11,6 +11,9 @@ from grader.checks import answered
 from grader.feedback import detect, detection_named
 from grader.pipeline import grade
 from grader.tolerances import tolerance_for
+from tests.exercises.submissions import load
+from tests.exercises.submissions.deep_linear_grad import MATMUL
+from tests.exercises.submissions.mlp_grad import LOOP
 
 SEED = 1
 
@@ -25,33 +28,9 @@ def failing_messages(report):
     return {c.message for c in report.samples + report.cases if not c.passed}
 
 
-DEEP_LINEAR = """
-    import numpy as np
-
-    def deep_linear_grad(x, y, w1, w2, w3):
-        h1 = x @ w1
-        h2 = h1 @ w2
-        g = 2 * (h2 @ w3 - y) / len(y)
-        dh2 = np.outer(g, w3)
-        return x.T @ (dh2 @ w2.T), h1.T @ dh2, h2.T @ g
-"""
-
-MLP = """
-    import numpy as np
-
-    def mlp_grad(x, y, As, bs):
-        fs = [x]
-        for A, b in zip(As, bs):
-            fs.append(1 / (1 + np.exp(-(A @ fs[-1] + b))))
-        g = 2 * (fs[-1] - y)
-        dAs, dbs = [None] * len(As), [None] * len(As)
-        for i in reversed(range(len(As))):
-            delta = g * fs[i + 1] * (1 - fs[i + 1])
-            dAs[i] = np.outer(delta, fs[i])
-            dbs[i] = delta
-            g = As[i].T @ delta
-        return dAs, dbs
-"""
+# Right implementations of the collection (as written there, indented), which the tests below turn into
+# each detector's mistake.
+DEEP_LINEAR, MLP = MATMUL, LOOP
 
 
 def test_two_outputs_in_swapped_order_are_told_swapped():
@@ -103,29 +82,7 @@ def test_the_first_sample_alone_divided_by_n_is_still_the_first_sample_alone():
 
 
 def test_the_first_time_step_alone_is_told_so():
-    report = graded("rnn_bptt", """
-        import numpy as np
-
-        def rnn_bptt(x, y, h0, U, W, V, b, c):
-            hs = [h0]
-            for x_t in x:
-                hs.append(np.tanh(b + W @ hs[-1] + U @ x_t))
-            g = {"U": 0 * U, "W": 0 * W, "V": 0 * V, "b": 0 * b, "c": 0 * c}
-            for s in range(len(x)):
-                o = c + V @ hs[s + 1]
-                p = np.exp(o - o.max()) / np.exp(o - o.max()).sum()
-                p[y[s]] -= 1
-                g["V"] = g["V"] + np.outer(p, hs[s + 1])
-                g["c"] = g["c"] + p
-                dh = V.T @ p
-                for t in range(s, -1, -1):
-                    da = dh * (1 - hs[t + 1] ** 2)
-                    g["U"] = g["U"] + np.outer(da, x[t])
-                    g["W"] = g["W"] + np.outer(da, hs[t])
-                    g["b"] = g["b"] + da
-                    dh = W.T @ da
-                return g
-    """)
+    report = graded("rnn_bptt", load("rnn_bptt").wrong["a return inside the loop over the outputs"][0])
     assert report.hints == [FIRST_SAMPLE.format(rows="x[0] and y[0]")]
 
 
