@@ -10,8 +10,8 @@ COPY grader ./grader
 COPY exercises ./exercises
 COPY web ./web
 COPY worker ./worker
-COPY gradegrad_client ./gradegrad_client
-RUN pip install . && useradd --system --uid 10001 --home-dir /app gradegrad \
+COPY client ./client
+RUN pip install ./client . && useradd --system --uid 10001 --home-dir /app gradegrad \
     && mkdir -p /app/instance && chown gradegrad /app/instance
 
 # The web runs as an unprivileged user; the worker's service runs as root inside its container

@@ -8,10 +8,13 @@ STAMP := $(VENV)/.installed
 $(PY):
 	python3 -m venv $(VENV)
 
-# Reinstall whenever the project's metadata changes.
-$(STAMP): pyproject.toml | $(PY)
+# Reinstall whenever the project's metadata changes. The platform depends on the student's
+# client, which is in client/: both are installed from here in one resolution.
+$(STAMP): pyproject.toml client/pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e ./client -e '.[dev]'
+	@# Upgrading a .venv made before the client had its own distribution removes the script both shipped.
+	test -x $(VENV)/bin/gradegrad || $(PY) -m pip install --quiet --no-deps --force-reinstall -e ./client
 	touch $(STAMP)
 
 # The embedded default: SQLite for the data and the queue, a real Celery worker, no servers needed.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +72,14 @@ class Exercise:
     def signature(self) -> str:
         return f"{self.name}({', '.join(self.params)})"
 
-    def hidden_cases(self, seed: int) -> list[Case]:
-        """The hidden suite for ``seed``: the same seed always gives the same cases."""
-        cases = self.generate_cases(np.random.default_rng(seed))
+    def hidden_cases(self, seed: int, case_key: bytes | None = None) -> list[Case]:
+        """The hidden suite for ``seed``: the same seed (and key) always gives the same cases.
+
+        case_key: a deployment's secret. With it the cases come from a keyed hash of the exercise
+        and seed, so knowing a stored seed and this code reproduces nothing; without it (a local
+        practice run) they come from the seed alone.
+        """
+        cases = self.generate_cases(np.random.default_rng(suite_entropy(self.name, seed, case_key)))
         names = [case.name for case in cases]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.name}: case names repeat: {names}")
@@ -126,6 +132,14 @@ class Exercise:
 
     def loss_value(self, case: Case) -> float:
         return float(self.loss(**fresh_inputs(case.inputs)))
+
+
+def suite_entropy(exercise: str, seed: int, case_key: bytes | None) -> int:
+    """What seeds the generator of a hidden suite: the seed itself, or HMAC-SHA256 of the exercise
+    and seed under ``case_key`` (256 bits, which NumPy's SeedSequence takes whole)."""
+    if case_key is None:
+        return seed
+    return int.from_bytes(hmac.digest(case_key, f"{exercise}:{seed}".encode(), "sha256"), "big")
 
 
 def fresh_inputs(inputs: dict[str, Any]) -> dict[str, Any]:

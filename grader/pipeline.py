@@ -32,9 +32,10 @@ KNOWN_EXCEPTIONS = frozenset(
 )
 
 
-def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | None = None,
-          limits: Limits | None = None) -> GradeReport:
-    """Grade ``source`` against the exercise's hidden suite for ``seed``.
+def grade(source: str, exercise: Exercise, seed: int = 0, *, case_key: bytes | None = None,
+          runner: Runner | None = None, limits: Limits | None = None) -> GradeReport:
+    """Grade ``source`` against the exercise's hidden suite for ``seed`` (keyed by the deployment's
+    ``case_key`` in the service; see Exercise.hidden_cases).
 
     Raises SandboxUnavailable, and grades nothing, when this host cannot isolate the
     submission: that is the grader's fault, never a result the student is charged for.
@@ -50,7 +51,7 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     """
     limits = limits or DEFAULT_LIMITS
     runner = runner or default_runner()
-    hidden = exercise.hidden_cases(seed)
+    hidden = exercise.hidden_cases(seed, case_key)
     samples = list(exercise.public_cases)
     run = run_cases(runner, source, exercise, samples + hidden, limits)
     runs = {case.name: case for case in run.reply.cases}
@@ -206,9 +207,10 @@ def run_cases(runner: Runner, source: str, exercise: Exercise, cases: list[Case]
     return runner.run(job, limits)
 
 
-def error_report(exercise: Exercise, seed: int, error: str) -> GradeReport:
+def error_report(exercise: Exercise, seed: int, error: str, case_key: bytes | None = None) -> GradeReport:
     """A report for a submission that could not even be run, every hidden case not run."""
-    cases = [CaseReport(c.name, False, f"Not run: {error}", kind="not_run") for c in exercise.hidden_cases(seed)]
+    cases = [CaseReport(c.name, False, f"Not run: {error}", kind="not_run")
+             for c in exercise.hidden_cases(seed, case_key)]
     return GradeReport(exercise=exercise.name, score=0.0, passed=False, cases=cases, error=error, seed=seed)
 
 

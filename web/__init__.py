@@ -12,6 +12,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from gradegrad_client.display import visible
+from grader.course import current_course
 from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
 from web.models import IN_FLIGHT
 from web.strict_json import StrictJSONProvider
@@ -24,6 +25,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     make_private_folder(Path(app.instance_path))
     app.config.from_mapping(default_config(Path(app.instance_path)))
     app.config.from_prefixed_env("GRADEGRAD")
+    if "GRADEGRAD_CASE_KEY" in os.environ:  # as typed: from_prefixed_env would read "1e5" as a number
+        app.config["CASE_KEY"] = os.environ["GRADEGRAD_CASE_KEY"]
     if test_config:
         app.config.from_mapping(test_config)
     for url in (app.config["DATABASE_URL"], app.config["BROKER_URL"]):
@@ -32,13 +35,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.finalize = shown_on_page
     app.jinja_env.globals["IN_FLIGHT"] = IN_FLIGHT
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
+    if not app.config.get("CASE_KEY"):
+        # The hidden cases' key: a deployment whose workers do not share this folder sets GRADEGRAD_CASE_KEY.
+        app.config["CASE_KEY"] = instance_secret(Path(app.instance_path) / "case_key")
     if app.config["MAX_CONTENT_LENGTH"] is None:
         # Room for a file at the limit and its form or JSON wrapping (escaping can double a source's length).
         app.config["MAX_CONTENT_LENGTH"] = 2 * app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
 
     from web import auth, db, errors, security
     from web.queue import celery_init_app
+
+    current_course()  # a course folder that cannot be loaded stops the start, with every problem
 
     db.init_app(app)
     auth.init_app(app)
@@ -80,9 +88,9 @@ def default_config(instance: Path) -> dict[str, Any]:
     }
 
 
-def instance_secret(instance: Path) -> str:
-    """A secret key kept in the instance folder, so sessions survive restarts without configuration."""
-    path = instance / "secret_key"
+def instance_secret(path: Path) -> str:
+    """A secret kept in the instance folder, so that sessions (and hidden cases) survive restarts
+    without configuration."""
     if not path.exists():
         create_private_file(path)
         path.write_text(secrets.token_hex(32))

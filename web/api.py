@@ -7,9 +7,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from exercises import EXERCISES
 from web.auth import TokenRefused, csrf, issue_token, token_in_use
-from web.catalogue import find_published, publish_catalogue
+from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
 from web.errors import error_response
 from web.json_body import json_object, string_field
@@ -73,7 +72,7 @@ def revoke_token() -> Any:
 @bp.get("/exercises")
 def exercises() -> Response:
     rows = [row for row in publish_catalogue(get_session()) if row.visible or g.api_user.is_instructor]
-    return jsonify([{"name": row.name, "title": EXERCISES[row.name].title, "signature": EXERCISES[row.name].signature,
+    return jsonify([{"name": row.name, "title": exercise_of(row).title, "signature": exercise_of(row).signature,
                      "opens_at": iso(row.opens_at), "due_at": iso(row.due_at)} for row in rows])
 
 

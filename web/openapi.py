@@ -53,10 +53,12 @@ SCHEMAS: dict[str, Any] = {
         "got": {"type": "object", "additionalProperties": VALUES},
         "traceback": {"type": ["string", "null"], "description": "The code's own traceback lines when the sample "
                                                                  "raised (absent from reports graded before it)"}}),
-    "Submission": strict(["id", "exercise", "status", "filename", "seed", "created_at", "days_late"], {
+    "Submission": strict(["id", "exercise", "status", "filename", "created_at", "days_late"], {
         "id": {"type": "integer"}, "exercise": TEXT,
         "status": {"enum": [status.value for status in Status]},
-        "filename": TEXT, "seed": {"type": "integer"}, "created_at": TEXT, "days_late": {"type": "integer"},
+        "filename": TEXT, "created_at": TEXT, "days_late": {"type": "integer"},
+        "seed": {"type": "integer", "description": "Instructors only: the seed of the hidden suite, which with "
+                                                   "the deployment's case key reproduces its cases"},
         "score": {"type": "number", "description": "Once graded: the fraction of hidden cases passed"},
         "effective_score": {"type": ["number", "null"], "description": "The score after the late policy"},
         "passed": {"type": "boolean"}, "error": OPTIONAL_TEXT,

@@ -17,7 +17,7 @@ from web.auth import create_user
 from web.db import session_factory, session_scope
 from web.migrate import upgrade
 
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADEGRAD = [sys.executable, "-m", "gradegrad_client"]
 
 
 def modes(folder: Path) -> dict[str, int]:
@@ -59,7 +59,8 @@ def test_an_older_instance_folder_is_made_private_when_the_app_starts(tmp_path, 
     monkeypatch.delenv("GRADEGRAD_SECRET_KEY", raising=False)
     app = create_app()
     assert app.config["SECRET_KEY"] == "kept"
-    assert modes(folder) == {".": 0o700, "gradegrad.sqlite3": 0o600, "broker.sqlite3": 0o600, "secret_key": 0o600}
+    assert modes(folder) == {".": 0o700, "gradegrad.sqlite3": 0o600, "broker.sqlite3": 0o600, "secret_key": 0o600,
+                             "case_key": 0o600}
     app.extensions["db_engine"].dispose()
 
 

@@ -125,11 +125,15 @@ def logout() -> None:
 def submit(exercise: str, path: Path, as_json: bool, timeout: float) -> None:
     """Submit FILE (.py or .ipynb) for EXERCISE and wait for the grade; exit 0 if it passed, 1 if not."""
     config = load_config()
-    with path.open("rb") as upload:
-        created = call("POST", "/submissions", config, data={"exercise": exercise}, files={"file": (path.name, upload)})
-    result = wait_for(created["id"], config, timeout)
+    result = wait_for(send(exercise, path.name, path.read_bytes(), config), config, timeout)
     show(result, as_json)
     sys.exit(0 if result.get("passed") else 1)
+
+
+def send(exercise: str, filename: str, content: bytes, config: dict[str, str]) -> int:
+    """Upload a submission; its id."""
+    created = call("POST", "/submissions", config, data={"exercise": exercise}, files={"file": (filename, content)})
+    return int(created["id"])
 
 
 @click.command("status")
