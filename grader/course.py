@@ -165,7 +165,7 @@ def load_exercise(folder: Path, package: str, name: str, problems: list[str]) ->
         return None
     exercise = getattr(module, "EXERCISE", None)
     if not isinstance(exercise, Exercise):
-        problems.append(f"{where}: defines no EXERCISE (an grader.exercise.Exercise)")
+        problems.append(f"{where}: defines no EXERCISE (a grader.exercise.Exercise)")
         return None
     if exercise.name != name:
         problems.append(f"{where}: EXERCISE is named '{exercise.name}' but its folder is '{name}'; "
