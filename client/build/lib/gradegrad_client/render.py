@@ -1,0 +1,81 @@
+"""Print a grade report for a person, with Rich: verdicts per case, hints, samples, output.
+
+Every string of a report may come from the student (messages quote their exceptions, the
+output is theirs), so each is shown as a ``Text`` of ``visible(...)``: Rich markup in it is
+not interpreted and terminal escapes in it are shown, not obeyed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gradegrad_client.display import visible
+
+OUTPUT_LINES = 20
+
+
+def plain(value: Any, style: str = "") -> Text:
+    """A value as inert text: never markup, never a control sequence."""
+    return Text(visible(str(value)), style=style)
+
+
+def render_report(report: dict[str, Any], console: Console) -> None:
+    """Show a ``gradegrad grade --json`` object (a dict, so a remote result renders the same).
+
+    A case whose verdict the instructor hides has ``passed`` null and counts as not shown.
+    """
+    cases = report.get("cases", [])
+    passed = sum(case["passed"] is True for case in cases)
+    shown = sum(case["passed"] is not None for case in cases)
+    verdict = Text("PASSED", style="bold green") if report["passed"] else Text("NOT YET", style="bold red")
+    counted = f"{passed}/{len(cases)} hidden cases" if shown == len(cases) else f"{len(cases)} hidden cases"
+    console.print(Text.assemble(plain(report["exercise"]), ": ", verdict,
+                                f"  score {report['score']:.0%} ({counted})"))
+    if report.get("error"):
+        console.print(Panel(plain(report["error"]), title="Error", border_style="red"))
+    table = Table(show_header=True, header_style="bold", expand=False)
+    table.add_column("", width=1)
+    table.add_column("hidden case")
+    table.add_column("verdict", overflow="fold")
+    for case in cases:
+        mark = {True: Text("✓", style="green"), False: Text("✗", style="red")}.get(case["passed"], Text("–"))
+        table.add_row(mark, plain(case["name"]), plain(case["message"]))
+    if cases:
+        console.print(table)
+    raised = cases + report.get("samples", [])
+    tracebacks = list(dict.fromkeys(c["traceback"] for c in raised if c.get("traceback")))
+    for text in tracebacks[:1]:
+        console.print(Panel(plain(text.rstrip()), title="Your traceback", border_style="yellow"))
+    for sample in report.get("samples", []):
+        if not sample["passed"]:
+            console.print(sample_panel(sample))
+    if report.get("hints"):
+        console.print(Panel(Group(*(plain(f"• {hint}") for hint in report["hints"])), title="Hints",
+                            border_style="cyan"))
+    output_panel(console, report.get("output"), "Your output (truncated)")
+    if report.get("hidden_output") != report.get("output"):
+        output_panel(console, report.get("hidden_output"),
+                     "Output of the graded run, hidden cases included (truncated)")
+
+
+def output_panel(console: Console, output: str | None, title: str) -> None:
+    """The first OUTPUT_LINES lines of an output, if there is any."""
+    output = visible(output or "").rstrip()  # first: splitlines() would take a CR that overwrites for a line end
+    if output:
+        lines = output.splitlines()
+        shown = "\n".join(lines[:OUTPUT_LINES]) + ("\n…" if len(lines) > OUTPUT_LINES else "")
+        console.print(Panel(plain(shown), title=title, border_style="dim"))
+
+
+def sample_panel(sample: dict[str, Any]) -> Panel:
+    """A failing public sample: it may show inputs, expected and got."""
+    lines = [plain(sample["message"])]
+    lines += [plain(f"{name} = {value}") for name, value in sample["inputs"].items()]
+    lines += [plain(f"expected {label} = {value}") for label, value in sample["expected"].items()]
+    lines += [plain(f"got      {label} = {value}") for label, value in sample["got"].items()]
+    return Panel(Group(*lines), title=plain(f"Public sample '{sample['name']}'"), border_style="magenta")
