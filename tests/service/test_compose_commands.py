@@ -36,6 +36,12 @@ def test_compose_wires_the_services_as_the_readme_says(compose):
     for name in ("web", "worker", "regrade-worker", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert all("healthcheck" in services[name] for name in ("web", "worker", "redis", "postgres"))
+    # Every process has the deployment's case key, which compose refuses to start without, and the same course.
+    for name in ("web", "worker", "regrade-worker", "beat", "migrate"):
+        environment = services[name]["environment"]
+        assert environment["GRADEGRAD_CASE_KEY"].startswith("${GRADEGRAD_CASE_KEY:?")
+        assert environment["GRADEGRAD_COURSE_DIR"] == "${GRADEGRAD_COURSE_DIR:+/course}"
+        assert services[name]["volumes"] == ["${GRADEGRAD_COURSE_DIR:-./examples}:/course:ro"]
 
 
 def shell_command(test: list[str]) -> list[str]:
