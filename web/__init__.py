@@ -90,10 +90,21 @@ def default_config(instance: Path) -> dict[str, Any]:
 
 def instance_secret(path: Path) -> str:
     """A secret kept in the instance folder, so that sessions (and hidden cases) survive restarts
-    without configuration."""
+    without configuration.
+
+    Web and workers start together and may all find it missing: each writes a candidate aside and
+    links it into place, which only the first does, so every process reads the same secret.
+    """
     if not path.exists():
-        create_private_file(path)
-        path.write_text(secrets.token_hex(32))
+        candidate = path.with_name(f".{path.name}.{os.getpid()}")
+        create_private_file(candidate)
+        candidate.write_text(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_text().strip()
 
 

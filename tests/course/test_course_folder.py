@@ -48,7 +48,8 @@ def gradegrad(*args: str, env: dict[str, str] | None = None):
 
 @pytest.fixture(autouse=True)
 def no_course_cached(monkeypatch):
-    monkeypatch.delenv(COURSE_DIR_ENV, raising=False)
+    """--course sets the variable for the process (its children read it): the test's change is undone after it."""
+    monkeypatch.setenv(COURSE_DIR_ENV, "")
     forget_loaded_courses()
     yield
     forget_loaded_courses()
