@@ -17,6 +17,7 @@ CATALOGUE = (
     "chain_rule_grad",
     "mlp_grad",
     "deep_linear_grad",
+    "deep_linear_backward",
 )
 
 EXERCISES = Catalogue.of(import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE)

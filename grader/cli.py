@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from grader.course import COURSE_DIR_ENV, CourseError, current_course
 
@@ -128,7 +128,8 @@ def check_exercises(seeds: int) -> None:
     """Check every exercise: references against finite differences, mistakes against the suites of many seeds."""
     from grader.checks import check_exercise
 
-    table = Table("exercise", "cases", "mistakes caught", "named", "worst FD error", "ok",
+    # the name in full, never cut short on a narrow terminal: the headers beside it wrap instead
+    table = Table(Column("exercise", no_wrap=True), "cases", "mistakes caught", "named", "worst FD error", "ok",
                   title=f"seeds 0..{seeds - 1}")
     failed = []
     for exercise in load_course().values():

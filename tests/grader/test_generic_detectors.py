@@ -136,6 +136,7 @@ SAME_MISTAKE = {
     ("mlp_grad", "dAs[i] transposed"): "transposed output",
     ("deep_linear_grad", "dw2 transposed"): "transposed output",
     ("deep_linear_grad", "only the first sample"): "one sample only",
+    ("deep_linear_backward", "products in the wrong order"): "transposed output",
 }
 
 
