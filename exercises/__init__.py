@@ -18,6 +18,7 @@ CATALOGUE = (
     "mlp_grad",
     "deep_linear_grad",
     "deep_linear_backward",
+    "mlp_act_grad",
 )
 
 EXERCISES = Catalogue.of(import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE)

@@ -137,6 +137,7 @@ SAME_MISTAKE = {
     ("deep_linear_grad", "dw2 transposed"): "transposed output",
     ("deep_linear_grad", "only the first sample"): "one sample only",
     ("deep_linear_backward", "products in the wrong order"): "transposed output",
+    ("mlp_act_grad", "dAs[i] transposed"): "transposed output",
 }
 
 
