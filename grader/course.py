@@ -61,7 +61,8 @@ def builtin_course() -> Course:
     points = list(entry_points(group=BUILTIN_GROUP))
     if not points:
         raise CourseError(Path("."), [f"no built-in course is installed (entry-point group {BUILTIN_GROUP!r})"])
-    return Course("GradeGrad demo course", Catalogue(points[0].load()))
+    loaded = points[0].load()
+    return Course("GradeGrad demo course", loaded if isinstance(loaded, Catalogue) else Catalogue(loaded))
 
 
 def current_course() -> Course:
