@@ -125,11 +125,12 @@ def grade_command(exercise_name: str, path: Path, seed: int, with_case_key: bool
 @click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True,
               help="Check the hidden suites of seeds 0 .. N-1.")
 def check_exercises(seeds: int) -> None:
-    """Check every exercise: references against finite differences, mistakes against the suites of many seeds."""
+    """Check every exercise: references against finite differences (a value against its cross-check),
+    mistakes against the suites of many seeds."""
     from grader.checks import check_exercise
 
     # the name in full, never cut short on a narrow terminal: the headers beside it wrap instead
-    table = Table(Column("exercise", no_wrap=True), "cases", "mistakes caught", "named", "worst FD error", "ok",
+    table = Table(Column("exercise", no_wrap=True), "cases", "mistakes caught", "named", "error vs check", "ok",
                   title=f"seeds 0..{seeds - 1}")
     failed = []
     for exercise in load_course().values():

@@ -145,7 +145,7 @@ SAME_MISTAKE = {
 def test_no_detection_contradicts_a_bank_mistake_or_a_right_answer_on_10_seeds(exercise):
     # about 4 s of CPU for the whole catalogue; bench/feedback.py --seeds N grades the collection on more
     tol = tolerance_for(exercise.name)
-    reference = exercise.gradient
+    reference = exercise.reference_function
     assert reference is not None
     detected = {}
     for seed in range(10):
