@@ -19,6 +19,7 @@ CATALOGUE = (
     "deep_linear_grad",
     "deep_linear_backward",
     "mlp_act_grad",
+    "linreg_vec_grad",
 )
 
 EXERCISES = Catalogue.of(import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE)

@@ -138,6 +138,7 @@ SAME_MISTAKE = {
     ("deep_linear_grad", "only the first sample"): "one sample only",
     ("deep_linear_backward", "products in the wrong order"): "transposed output",
     ("mlp_act_grad", "dAs[i] transposed"): "transposed output",
+    ("linreg_vec_grad", "only the first sample"): "one sample only",
 }
 
 
