@@ -20,6 +20,7 @@ CATALOGUE = (
     "deep_linear_backward",
     "mlp_act_grad",
     "linreg_vec_grad",
+    "softmax_ce_loss",
 )
 
 EXERCISES = Catalogue.of(import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE)

@@ -10,7 +10,7 @@ from grader.checks import CHECK_SEEDS, check_exercise, fd_error
 from grader.tolerances import FD_TOLERANCE
 
 SPEC_NAMES = ("mse_grad", "linreg_grad", "softmax_ce_grad", "rnn_bptt", "chain_rule_grad", "mlp_grad",
-              "deep_linear_grad", "deep_linear_backward", "mlp_act_grad", "linreg_vec_grad")
+              "deep_linear_grad", "deep_linear_backward", "mlp_act_grad", "linreg_vec_grad", "softmax_ce_loss")
 ALL = pytest.mark.parametrize("exercise", list(EXERCISES.values()), ids=list(EXERCISES))
 
 
