@@ -20,6 +20,7 @@ from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("student", __name__)
+BOTH_SENT = "Both code written on the page and an uploaded file were sent: send one or the other, not both"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,14 +74,24 @@ def submit_exercise(name: str) -> Any:
     published = find_published(get_session(), name, current_user) or abort(404)
     if not form.validate_on_submit():
         return exercise_page(name, form), 400
-    upload = form.file.data
-    filename, data = (upload.filename, upload.read()) if upload else ("editor.py", form.source.data.encode())
     try:
-        submission = submit(get_session(), current_user, published, filename, data)
+        submission = submit(get_session(), current_user, published, *chosen_code(form))
     except Refused as exc:
         flash(exc.message, "error")
         return exercise_page(name, form), exc.status, exc.headers()
     return redirect(url_for("student.result", submission_id=submission.id))
+
+
+def chosen_code(form: SubmitForm) -> tuple[str, bytes]:
+    """(file name, bytes) of what the student chose to send: the code written on the page or a file.
+
+    The page's script sends only the chosen one; a form that carries both (without the script, say)
+    is refused rather than one of them silently winning.
+    """
+    upload, source = form.file.data, form.source.data or ""
+    if upload and source.strip():
+        raise Refused(400, BOTH_SENT)
+    return (upload.filename, upload.read()) if upload else ("editor.py", source.encode())
 
 
 def exercise_page(name: str, form: SubmitForm) -> str:
