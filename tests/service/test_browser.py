@@ -1,5 +1,6 @@
 """In headless Chromium: a student fixes mse_grad with the hint's help (without JavaScript: the plain form works);
-the instructor sees it and takes the CSV. Another student writes in the editor, keeps a draft and submits.
+the instructor sees it and takes the CSV. Another student writes in the editor, keeps a draft, checks against the
+public samples and submits.
 
 Screenshots of the student's result page, the editor and the dashboard are saved under artifacts/screenshots/.
 """
@@ -77,7 +78,7 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     instructor.close()
 
 
-def test_a_student_writes_in_the_editor_keeps_the_draft_and_submits(
+def test_a_student_writes_in_the_editor_keeps_the_draft_checks_the_samples_and_submits(
         browser, embedded_service, screenshots):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = sign_in(context, embedded_service, "ada")
@@ -98,11 +99,20 @@ def test_a_student_writes_in_the_editor_keeps_the_draft_and_submits(
     assert page.locator(".cm-content span", has_text="return").first.get_attribute("class")  # highlighted
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")  # Esc, then Tab: the keyboard leaves the editor
-    assert page.evaluate("document.activeElement.id") == "submit-button"
+    assert page.evaluate("document.activeElement.id") == "check-button"
 
     page.reload()
     assert page.input_value("textarea[name=source]") == WRONG.rstrip("\n"), "the draft was not kept"
     assert "return 2 * (y_hat - y)" in page.inner_text(".cm-content")
+
+    page.click("#check-button")
+    result = page.wait_for_selector("#check-panel #check-result[data-status=graded]", timeout=30_000)
+    shown = result.inner_text()
+    assert "✓ Public sample “worked example: n = 1”" in shown
+    assert "✗ Public sample “three points”" in shown
+    assert "expected dy_hat = [-0.3333333333333333, 0.0, 0.6666666666666666]" in shown
+    assert "got      dy_hat = [-1.0, 0.0, 2.0]" in shown
+    page.screenshot(path=str(screenshots / "student-editor-check.png"), full_page=True)
 
     page.click(".cm-content")
     page.keyboard.press("Control+a")
@@ -111,6 +121,8 @@ def test_a_student_writes_in_the_editor_keeps_the_draft_and_submits(
     page.click("text=Submit for grading")
     page.wait_for_selector("#verdict", timeout=30_000)
     assert "Passed: score 100%" in page.inner_text("#verdict")
+    history = embedded_service.api("GET", "/submissions", "ada").json()
+    assert [row["status"] for row in history] == ["graded"], "the check was counted as a submission"
     assert refused == []
     context.close()
 

@@ -1,7 +1,7 @@
 // The exercise page, enhanced: a CodeMirror editor over the form's textarea (which stays the field the
-// form sends, so the page works without JavaScript), the draft kept in this browser, and a choice between
-// writing and uploading. Loaded as a file: the pages' CSP forbids
-// inline scripts (and allows CodeMirror's injected styles by the page's nonce alone).
+// form sends, so the page works without JavaScript), the draft kept in this browser, a choice between
+// writing and uploading, and the sample check shown in place. Loaded as a file: the pages' CSP forbids
+// inline scripts (and admits CodeMirror's injected styles by the page's nonce alone).
 import {EditorState} from "@codemirror/state";
 import {
   EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, keymap,
@@ -13,6 +13,7 @@ import {
 } from "@codemirror/language";
 import {python} from "@codemirror/lang-python";
 
+import {showChecks} from "./check.js";
 import {readDraft, saveDraft} from "./draft.js";
 
 // The nonce the page's CSP gives the styles CodeMirror injects (read now: currentScript is gone later).
@@ -21,6 +22,7 @@ const textarea = document.getElementById("source");
 if (textarea) {
   const view = startEditor(textarea);
   offerChoice(textarea, view);
+  showChecks(textarea.form, document.getElementById("check-panel"));
 }
 
 /** The editor in place of the textarea, which it keeps up to date (and the draft with it). */
