@@ -45,6 +45,13 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     assert "Gradient of the mean squared error" in page.inner_text("main")
 
     page.goto(f"{embedded_service.url}/exercises/mse_grad")
+    assert page.is_hidden("#send-choice") and page.is_visible("text=Write your code or upload a file, not both")
+    page.fill("textarea[name=source]", WRONG)
+    page.click("#check-button")  # without JavaScript: the check's own page, which refreshes itself until done
+    page.wait_for_selector("#check-result[data-status=graded]", timeout=30_000)
+    assert "got      dy_hat = [-1.0, 0.0, 2.0]" in page.inner_text("#check-result")
+    page.click("#back-to-code")
+    assert page.input_value("textarea[name=source]") == WRONG
     submit_from_the_editor(page, WRONG)
     assert "Not yet" in page.inner_text("#verdict")
     assert "keep the factor 1/n" in page.inner_text(".hints")
