@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from exercises import get_exercise
 from grader.pipeline import check_samples
 from web.checks import LOST
 from web.models import SampleCheck, Status, Submission, utcnow
@@ -31,8 +32,6 @@ def post_check(client, headers, source=RIGHT, exercise="mse_grad"):
 @pytest.fixture
 def run_check(session):
     """Store a check's outcome as the worker's task does, the samples run in this process's sandbox."""
-    from exercises import get_exercise
-
     def run(check_id: int, source: str) -> None:
         finish(session, check_id, report=check_samples(source, get_exercise("mse_grad")).to_dict())
         session.commit()
