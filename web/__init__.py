@@ -78,6 +78,11 @@ def default_config(instance: Path) -> dict[str, Any]:
         "MAX_UPLOAD_BYTES": 256 * 1024,
         # How many of a student's submissions may be queued or running at once (instructors are not limited).
         "MAX_IN_FLIGHT": 2,
+        # Checks against the public samples a student may run a minute (instructors are not limited).
+        "CHECKS_PER_MINUTE": 6,
+        # A check still queued or running this long after it was asked for was lost (a broker restart,
+        # a killed worker): it is then shown as failed, and the student checks again.
+        "CHECK_LOST_AFTER_SECONDS": 600,
         "API_TOKEN_DAYS": TOKEN_LIFETIME.days,
         # The number of reverse proxies whose X-Forwarded-* headers to trust (0: none, served directly).
         "PROXY_FIX_HOPS": 0,

@@ -41,5 +41,5 @@ def main() -> None:
     """GradeGrad: submit gradient functions to a GradeGrad server and read the feedback."""
 
 
-for command in (cli.login, cli.logout, cli.submit, cli.status, cli.history):
+for command in (cli.login, cli.logout, cli.submit, cli.check, cli.status, cli.history):
     main.add_command(command)

@@ -50,7 +50,7 @@ def test_the_client_installs_alone_without_any_platform_module(client_venv):
     assert found.stdout.strip() == "[]"
     shown = subprocess.run([client_venv / "bin" / "gradegrad", "--help"], capture_output=True, text=True, check=True)
     commands = [line.split()[0] for line in shown.stdout.split("Commands:")[1].splitlines() if line.startswith("  ")]
-    assert commands == ["history", "login", "logout", "status", "submit"]
+    assert commands == ["check", "history", "login", "logout", "status", "submit"]
 
 
 def test_no_file_of_the_client_holds_a_line_of_an_answer(client_venv):

@@ -124,3 +124,11 @@ def test_the_image_copies_and_installs_every_package_of_the_project():
     assert packages | {"client"} <= copied, f"the image lacks {sorted(packages - copied)}"
     # The platform depends on the student's client, which is not on PyPI yet: the image installs both.
     assert any(line.startswith("RUN pip install ./client . ") for line in lines)
+
+
+def test_the_image_builds_the_editor_from_the_locked_npm_packages_and_serves_it():
+    """The bundle is not committed: the image builds it in a node stage and copies it where the app serves it."""
+    lines = (COMPOSE.parent / "Dockerfile").read_text().splitlines()
+    assert "COPY web/frontend/package.json web/frontend/package-lock.json ./" in lines
+    assert lines.index("RUN npm ci --no-audit --no-fund") < lines.index("RUN npm run build")
+    assert "COPY --from=editor /build/web/static/editor ./web/static/editor" in lines
