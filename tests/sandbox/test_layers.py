@@ -251,3 +251,19 @@ def test_calls_libseccomp_cannot_name_are_refused_by_number_or_left_out() -> Non
     if platform.machine() in seccomp_filter.UNIFIED_ARCHES:
         assert seccomp_filter.syscall_number("listmount") == 458 and seccomp_filter.syscall_number("statmount") == 457
     assert seccomp_filter.compile_filter(1)  # every refused name compiles, known to this libseccomp or not
+
+
+def test_a_service_s_private_umask_still_lets_a_submission_import_the_standard_library(tmp_path: Path) -> None:
+    """The service's processes run with umask 0077; the folders the sandbox makes to reach an interpreter kept
+    under a private home (root's pyenv, on this kind of host) must still be open to the submission's uid."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "imports.py"
+    source.write_text("import decimal, fractions, glob, statistics\n\n"
+                      "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n")
+    done = subprocess.run([Path(sys.executable).parent / "gradegrad", "grade", "--json", "mse_grad", str(source)],
+                          capture_output=True, timeout=180, preexec_fn=lambda: os.umask(0o077),
+                          env={k: v for k, v in os.environ.items() if k != UNSAFE_FLAG})
+    report = json.loads(done.stdout)
+    assert (report["error"], report["passed"]) == (None, True)
