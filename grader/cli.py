@@ -19,7 +19,7 @@ import click
 from rich.console import Console
 from rich.table import Column, Table
 
-from grader.course import COURSE_DIR_ENV, CourseError, current_course
+from grader.course import COURSE_DIR_ENV, CourseError, course_root, current_course, failure_line
 
 CASE_KEY_ENV = "GRADEGRAD_CASE_KEY"
 
@@ -99,7 +99,8 @@ def grade_command(exercise_name: str, path: Path, seed: int, with_case_key: bool
     case_key = None
     if with_case_key:
         if not os.environ.get(CASE_KEY_ENV):
-            raise click.UsageError(f"--with-case-key needs the deployment's key in ${CASE_KEY_ENV}")
+            raise click.UsageError(f"--with-case-key needs the deployment's key in ${CASE_KEY_ENV} (a deployment "
+                                   "without one keeps it in its instance folder: instance/case_key)")
         case_key = os.environ[CASE_KEY_ENV].encode()
     try:
         report = grade(read_submission(path.name, path.read_bytes(), exercise.name), exercise, seed,
@@ -134,7 +135,12 @@ def check_exercises(seeds: int) -> None:
                   title=f"seeds 0..{seeds - 1}")
     failed = []
     for exercise in load_course().values():
-        check = check_exercise(exercise, range(seeds))
+        try:
+            check = check_exercise(exercise, range(seeds))
+        except Exception as exc:  # noqa: BLE001 - the exercise's own code failed: say where, and check the others
+            table.add_row(exercise.name, "–", "–", "–", "–", "[red]no[/]")
+            failed.append(f"{exercise.name}: its own code failed: {failure_line(course_root(exercise), exc)}")
+            continue
         table.add_row(exercise.name, str(check.cases), f"{check.mistakes - len(check.uncaught)}/{check.mistakes}",
                       f"{check.mistakes - len(check.unhinted)}/{check.mistakes}", f"{check.worst_fd_error:.1e}",
                       "[green]yes[/]" if check.ok else "[red]no[/]")
