@@ -103,8 +103,8 @@ def grade_command(exercise_name: str, path: Path, seed: int, with_case_key: bool
                                    "without one keeps it in its instance folder: instance/case_key)")
         case_key = os.environ[CASE_KEY_ENV].encode()
     try:
-        report = grade(read_submission(path.name, path.read_bytes(), exercise.name), exercise, seed,
-                       case_key=case_key)
+        program = read_submission(path.name, path.read_bytes(), exercise.name)
+        report = grade(program.source, exercise, seed, case_key=case_key, notes=program.notes)
     except SubmissionError as exc:
         report = error_report(exercise, seed, f"Cannot grade {path.name}: {exc}", case_key)
     except SandboxUnavailable as exc:
