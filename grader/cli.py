@@ -53,7 +53,9 @@ def load_course() -> Catalogue:
 @course_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_exercises(as_json: bool) -> None:
-    """List the exercise catalogue."""
+    """List the exercise catalogue, and what a submission may import."""
+    from grader.sandbox.imports import available_sentence
+
     course = load_course()
     if as_json:
         click.echo(json.dumps([{"name": e.name, "title": e.title, "signature": e.signature}
@@ -63,6 +65,7 @@ def list_exercises(as_json: bool) -> None:
     for exercise in course.values():
         table.add_row(exercise.name, exercise.title, exercise.signature)
     Console().print(table)
+    click.echo(available_sentence())
 
 
 @click.command("grade")
