@@ -64,36 +64,38 @@ class Program:
 
 @dataclass(eq=False)
 class Statement:
-    """A top-level statement of a part, what it does with names, and what became of it."""
+    """A top-level statement of a part, what it does with names, and what became of it.
+
+    first, last: its lines in the part, its decorators included.
+    """
 
     part: Part
     node: ast.stmt
     names: Names
     kind: str  # "import", "guarded" (imports in a try ... except ImportError), "definition", "inert", "other"
+    first: int
+    last: int
     kept: bool = False
     reason: str = ""
     note: str = ""  # said of a kept statement (a guarded import that will fail, say)
 
-    @property
-    def first(self) -> int:
-        decorators = getattr(self.node, "decorator_list", [])
-        return min([self.node.lineno, *(d.lineno for d in decorators)])
-
-    @property
-    def last(self) -> int:
-        return self.node.end_lineno or self.node.lineno
+    @classmethod
+    def of(cls, part: Part, node: ast.stmt) -> Statement:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        return cls(part, node, statement_names(node), kind_of(node), first, node.end_lineno or node.lineno)
 
 
 def graded_program(parts: list[Part], function: str) -> Program:
     """The program that defines ``function`` from ``parts`` in order, or Ungradable when none does."""
-    trees: dict[Part, ast.Module | SyntaxError] = {part: parse(part) for part in parts}
-    statements = [Statement(part, node, statement_names(node), kind_of(node))
-                  for part, tree in trees.items() if isinstance(tree, ast.Module) for node in tree.body]
+    trees = [parse(part) for part in parts]
+    own = [[Statement.of(part, node) for node in tree.body]
+           if isinstance(tree, ast.Module) else [] for part, tree in zip(parts, trees, strict=True)]
+    statements = [s for statements_of_part in own for s in statements_of_part]
     definitions = [s for s in statements if s.kind == "definition" and function in s.names.bound]
     if not definitions:
-        broken = [f"{part.where()}: {syntax_error(error)}" for part, error in trees.items()
+        broken = [syntax_error(part, error) for part, error in zip(parts, trees, strict=True)
                   if isinstance(error, SyntaxError)]
-        nothing = ("no code cell of this notebook defines" if parts and parts[0].cell is not None
+        nothing = ("no code cell of this notebook defines a" if parts and parts[0].cell is not None
                    else "the file defines no")
         raise Ungradable(f"{nothing} function named '{function}'" + (f" ({'; '.join(broken[:3])})" if broken else ""))
     graded = definitions[-1]
@@ -102,10 +104,10 @@ def graded_program(parts: list[Part], function: str) -> Program:
                           "from top to bottom would leave it")
     keep_what_is_needed(statements, function)
     explain_skipped(statements, function)
-    notes = [note for part, tree in trees.items() for note in part_notes(part, tree, statements)]
+    notes = [note for part, tree, mine in zip(parts, trees, own, strict=True) for note in part_notes(part, tree, mine)]
     if len(notes) > MAX_NOTES:
         notes[MAX_NOTES - 1:] = [f"... and {len(notes) - MAX_NOTES + 1} more notes on skipped code"]
-    return Program(program_text(parts, trees, statements), tuple(notes))
+    return Program(program_text(parts, trees, own), tuple(notes))
 
 
 def parse(part: Part) -> ast.Module | SyntaxError:
@@ -114,7 +116,7 @@ def parse(part: Part) -> ast.Module | SyntaxError:
     Ungradable when parsing it overflows (CPython's parser raises RecursionError or MemoryError).
     """
     if part.cell_magic:
-        return SyntaxError("an IPython cell magic, not Python")
+        return SyntaxError("a cell magic")
     code = "\n".join("" if number in part.commands else line for number, line in enumerate(split_lines(part.code), 1))
     try:
         return ast.parse(code)
@@ -134,10 +136,11 @@ def split_lines(code: str) -> list[str]:
     return code.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def syntax_error(error: SyntaxError) -> str:
-    if error.msg == "an IPython cell magic, not Python":
-        return "it is an IPython cell magic, not Python"
-    return f"SyntaxError at line {error.lineno}: {error.msg}" if error.lineno else f"SyntaxError: {error.msg}"
+def syntax_error(part: Part, error: SyntaxError) -> str:
+    """"cell 4, line 3: SyntaxError: invalid syntax"."""
+    if part.cell_magic:
+        return f"{part.where()}: `{part.code.lstrip().splitlines()[0][:60]}` makes it an IPython cell magic, not Python"
+    return f"{part.where(error.lineno)}: SyntaxError: {error.msg}"
 
 
 def kind_of(node: ast.stmt) -> str:
@@ -231,7 +234,7 @@ def explain_skipped(statements: list[Statement], function: str) -> None:
     for s in statements:
         if s.kept or s.reason:
             continue
-        node, call = s.node, first_call(s.node)
+        node = s.node
         if s.kind == "definition":
             named = [n for n in defined_names(node) if n in s.names.bound]
             s.reason = (f"`{named[0]}` is not used by `{function}`" if named
@@ -241,8 +244,9 @@ def explain_skipped(statements: list[Statement], function: str) -> None:
         elif isinstance(node, ast.Assert):
             s.reason = "it is a self-check `assert`"
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            call = next(filter(None, map(first_call, node.body)), None) or first_call(node)  # what it repeats
             s.reason = "it is a loop" + (f" (it calls {call})" if call else "")
-        elif call:
+        elif call := first_call(node):
             s.reason = f"it calls {call}"
         elif isinstance(node, ast.Expr):
             s.reason = "it only shows a value"
@@ -257,7 +261,13 @@ def defined_names(node: ast.stmt) -> list[str]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [node.name]
     targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-    return [n.id for target in targets if target for n in ast.walk(target) if isinstance(n, ast.Name)]
+    names = []
+    for target in targets:
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif target is not None:
+            names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+    return names
 
 
 def first_call(node: ast.AST) -> str | None:
@@ -292,33 +302,33 @@ def in_place(s: Statement) -> str:
 def part_notes(part: Part, tree: ast.Module | SyntaxError, statements: list[Statement]) -> list[str]:
     """The notes on one part, in the order of its lines; a cell skipped whole for one reason gets one note."""
     if isinstance(tree, SyntaxError):
-        return [f"{part.where()}: skipped, {syntax_error(tree)}"]
+        return [f"{syntax_error(part, tree)}; the cell is skipped"]  # a file that does not parse is graded as it is
     lines = split_lines(part.code)
     notes = [(number, f"{part.where(number)}: skipped, `{lines[number - 1].strip()[:60]}` is an IPython command, "
                       "not Python") for number in sorted(part.commands)]
-    own = [s for s in statements if s.part is part]
-    skipped = [s for s in own if not s.kept]
+    skipped = [s for s in statements if not s.kept]
     reasons = {s.reason for s in skipped}
-    if part.cell is not None and skipped and len(skipped) == len(own) and not part.commands and len(reasons) == 1:
+    if part.cell is not None and skipped and len(skipped) == len(statements) and len(reasons) == 1 \
+            and not part.commands:
         return [f"{part.where()}: skipped, {reasons.pop()}"]
     notes += [(s.first, f"{part.where(s.first, s.last)}: skipped, {s.reason}") for s in skipped]
-    notes += [(s.first, f"{part.where(s.first, s.last)}: {s.note}") for s in own if s.kept and s.note]
+    notes += [(s.first, f"{part.where(s.first, s.last)}: {s.note}") for s in statements if s.kept and s.note]
     return [note for _, note in sorted(notes, key=lambda pair: pair[0])]
 
 
-def program_text(parts: list[Part], trees: dict[Part, ast.Module | SyntaxError], statements: list[Statement]) -> str:
+def program_text(parts: list[Part], trees: list[ast.Module | SyntaxError], own: list[list[Statement]]) -> str:
     """Each part's lines in place, what is skipped commented out: a line of the program is the same line of
     the file (of its cell, under a "# cell N" line, for a notebook)."""
     texts = []
-    for part in parts:
+    for part, tree, statements in zip(parts, trees, own, strict=True):
         lines = split_lines(part.code)
-        if isinstance(trees[part], SyntaxError):
+        if isinstance(tree, SyntaxError):
             body = [comment(line) for line in lines]
         else:
             body = ["" if n in part.commands else line for n, line in enumerate(lines, 1)]
             for number in part.commands:
                 body[number - 1] = comment(lines[number - 1])
-            for group in line_groups([s for s in statements if s.part is part]):
+            for group in line_groups(statements):
                 first, last = group[0].first, max(s.last for s in group)
                 body[first - 1:last] = group_lines(part, lines[first - 1:last], group)
         texts.append("\n".join(body) if part.cell is None else f"# cell {part.cell}\n" + "\n".join(body).rstrip("\n"))
@@ -328,11 +338,13 @@ def program_text(parts: list[Part], trees: dict[Part, ast.Module | SyntaxError],
 def line_groups(statements: list[Statement]) -> list[list[Statement]]:
     """The statements grouped by the lines they share (``x = 1; plt.plot(x)`` is one group)."""
     groups: list[list[Statement]] = []
+    end = 0
     for s in statements:
-        if groups and s.first <= max(g.last for g in groups[-1]):
+        if groups and s.first <= end:
             groups[-1].append(s)
         else:
             groups.append([s])
+        end = max(end, s.last)
     return groups
 
 

@@ -65,6 +65,9 @@ class _Walker(ast.NodeVisitor):
             self.visit(node)
         return self.names
 
+    def visit_Constant(self, node: ast.Constant) -> None:
+        """Nothing to find; and NodeVisitor's own visit_Constant looks for methods of old node types, slowly."""
+
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
             self.names.loaded.add(node.id)

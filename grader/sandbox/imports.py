@@ -25,6 +25,7 @@ def importable(module: str) -> bool:
 
 def available_sentence() -> str:
     """One sentence for every exercise's statement: what a submission may import."""
-    return ("When it is graded, your code may import " + " and ".join(PACKAGES) + " and Python's standard "
-            "library (math, functools, ...), nothing else: top-level code that needs another module "
-            "(matplotlib, tqdm, IPython's display, ...) is skipped, and the report says so.")
+    return ("When it is graded, your code may import " + " and ".join(PACKAGES) + " and Python's standard library, "
+            "nothing else (not matplotlib, tqdm or IPython). Only what defines your function runs: the imports, "
+            "and the functions, classes and constants it uses; plots, loops, prints and self-check asserts are "
+            "skipped, and the report lists what was skipped and why.")

@@ -1,7 +1,7 @@
 """Submissions keep the notes on what of the upload is not graded, and why.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
