@@ -31,9 +31,11 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
     """
     program = read_program(published, filename, data)
     check_open(session, user, published)
-    # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD.
+    # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD; so is one a notebook's
+    # JSON escapes into a cell, which is skipped and shown commented out, and quoted in a note.
     submission = Submission(user_id=user.id, exercise_id=published.id, filename=strict_value(filename)[:255],
-                            source=program.source, notes=list(program.notes), seed=secrets.randbelow(2**31),
+                            source=strict_value(program.source), notes=strict_value(program.notes),
+                            seed=secrets.randbelow(2**31),
                             status=Status.QUEUED, queue=LIVE, task_id=new_task_id())
     session.add(submission)
     session.flush()

@@ -60,3 +60,17 @@ def test_the_exercise_page_says_what_a_submission_may_import(app, make_user, pub
     published("mse_grad")
     page = signed_in(app, make_user("ada")).get("/exercises/mse_grad").text
     assert f'<p class="meta" id="available">{escape(available_sentence())}</p>' in page
+
+
+def test_a_nul_a_notebook_escapes_into_a_skipped_cell_is_stored_and_shown_as_ufffd(
+        app, session, make_user, token_for, published):
+    published("mse_grad")
+    cells = ["def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)", "%time x = '\0'", "y = '\0'"]
+    data = json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": cell} for cell in cells]}).encode()
+    sent = app.test_client().post("/api/v1/submissions", headers=token_for(make_user("ada")),
+                                  data={"exercise": "mse_grad", "file": (io.BytesIO(data), "hw.ipynb")})
+    assert sent.status_code == 202 and sent.json["notes"] == [
+        "cell 2, line 1: skipped, `%time x = '\ufffd'` is an IPython command, not Python",
+        "cell 3: SyntaxError: source code string cannot contain null bytes; the cell is skipped"]
+    assert session.get(Submission, sent.json["id"]).source.endswith("# cell 2\n# %time x = '\ufffd'\n\n"
+                                                                     "# cell 3\n# y = '\ufffd'\n")
