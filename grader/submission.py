@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from grader.definitions import TOO_COMPLEX, Part, Program, Ungradable, graded_program
+from grader.definitions import TOO_COMPLEX, Part, Program, Ungradable, graded_program, nothing_to_skip
 from grader.limited import OverLimit, run_limited
 from grader.notebook import notebook_program
 
@@ -18,7 +18,8 @@ def read_submission(filename: str, data: bytes, function: str) -> Program:
     """The program to grade from a ``.py`` file or an ``.ipynb`` notebook's bytes, with notes on what was skipped.
 
     Only what defines ``function`` is kept (see grader.definitions). Both kinds of file are parsed
-    in a child under ``grader.limited.PARSE_LIMITS``, so none costs more than about a second of CPU.
+    in a child under ``grader.limited.PARSE_LIMITS``, so none costs more than about a second of CPU;
+    a ``.py`` file that is only imports and functions is not (see nothing_to_skip).
     A notebook that child cannot read, or whose cells define no ``function``, is refused. A ``.py``
     file it cannot analyse (a syntax error, no top-level definition of ``function``, too complex
     to parse) is graded as it is: the sandbox compiles it under its own limits and reports what
@@ -35,6 +36,8 @@ def read_submission(filename: str, data: bytes, function: str) -> Program:
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); save it as UTF-8"
         ) from None
     notebook = PurePath(filename).suffix.lower() == ".ipynb"
+    if not notebook and nothing_to_skip(text, function):
+        return Program(text)
     try:
         answer = run_limited(_program_answer, text, function, notebook)
     except OverLimit as exc:

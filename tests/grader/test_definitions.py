@@ -209,3 +209,27 @@ def test_what_the_function_needs_is_kept_and_nothing_more(cells, skipped):
     kept = [cell for number, cell in enumerate(cells) if number not in skipped]
     assert code == ["import numpy as np", *"\n".join(kept).splitlines()]
     assert report.passed
+
+
+ONLY_DEFINITIONS = ("import numpy as np  # arrays\nfrom functools import reduce\nimport math as m, json\n\n"
+                    "@np.errstate(all='ignore')\ndef helper(v):\n    return v\n\n\n" + RIGHT + "\n")
+
+
+def test_a_py_file_of_imports_and_functions_alone_is_graded_as_it_is():
+    """No fork for the usual editor submission: it is sent on unparsed, with no notes."""
+    program, report = graded("hw.py", ONLY_DEFINITIONS.encode())
+    assert program.source == ONLY_DEFINITIONS and program.notes == () and report.passed
+
+
+@pytest.mark.parametrize(("line", "note"), [
+    ("x = 1", "line 12: skipped, `x` is not used by `mse_grad`"),
+    ("import os; os.getcwd()", "line 12: skipped, it calls os.getcwd"),
+    ("import matplotlib", "line 12: skipped, `import matplotlib` is not available at grading time"),
+    (RIGHT, "lines 10-11: skipped, `mse_grad` is defined again at line 12; that one is graded, as a run from top "
+            "to bottom would leave it"),
+    ('"""\nimport numpy\n"""', "lines 5-7: skipped, `helper` is not used by `mse_grad`"),
+], ids=["an assignment", "a statement after a semicolon", "an unavailable import", "the function again",
+        "a string at the top level"])
+def test_any_other_top_level_line_has_the_file_analysed(line, note):
+    program, _ = graded("hw.py", f"{ONLY_DEFINITIONS}{line}\n".encode())
+    assert note in program.notes
