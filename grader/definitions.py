@@ -92,7 +92,7 @@ def graded_program(parts: list[Part], function: str) -> Program:
     own = [[Statement.of(part, node) for node in tree.body]
            if isinstance(tree, ast.Module) else [] for part, tree in zip(parts, trees, strict=True)]
     statements = [s for statements_of_part in own for s in statements_of_part]
-    definitions = [s for s in statements if s.kind == "definition" and function in s.names.bound]
+    definitions = [s for s in statements if s.kind == "definition" and function in bound_directly(s.node)]
     if not definitions:
         broken = [syntax_error(part, error) for part, error in zip(parts, trees, strict=True)
                   if isinstance(error, SyntaxError)]
@@ -298,6 +298,23 @@ def defined_names(node: ast.stmt) -> list[str]:
             names.append(target.id)
         elif target is not None:
             names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+    return names
+
+
+def bound_directly(node: ast.stmt) -> list[str]:
+    """The names a definition binds as a whole: ``f`` for ``def f`` or ``f = ...``, not for ``f.cache = {}``."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    targets = list(node.targets) if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    names = []
+    while targets:
+        target = targets.pop()
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            targets += target.elts
+        elif isinstance(target, ast.Starred):
+            targets.append(target.value)
     return names
 
 

@@ -143,6 +143,11 @@ def test_a_function_defined_twice_is_graded_as_the_last_cell_defines_it():
     assert not report.passed
 
 
+def test_setting_an_attribute_of_the_function_is_no_second_definition():
+    program, report = graded("hw.py", f"{RIGHT}\n\nmse_grad.calls = 0\n".encode())
+    assert report.passed and program.notes == ()
+
+
 def test_a_py_file_that_defines_the_function_twice_says_which_line_is_graded():
     program, report = graded("hw.py", f"{WRONG}\n\n\n{RIGHT}\n".encode())
     assert report.passed
