@@ -102,9 +102,8 @@ def narrow_imports(path: tuple[str, ...]) -> None:
     """Find modules only on ``path`` (numpy is imported already): ``import matplotlib`` raises
     ModuleNotFoundError, as on a machine without it, so ``except ImportError`` works, where reading
     a package Landlock hides would raise PermissionError with a path of this host in its message."""
-    sys.path[:] = path
+    sys.path[:] = path  # the finders of these entries stay cached: Landlock lets a child list few directories
     sys.meta_path[:] = [finder for finder in sys.meta_path if finder in (BuiltinImporter, FrozenImporter, PathFinder)]
-    sys.path_importer_cache.clear()
 
 
 def enforce_landlock(config: JailConfig, workdir: str, own_disk: bool) -> list[str]:

@@ -238,3 +238,10 @@ def test_a_py_file_of_imports_and_functions_alone_is_graded_as_it_is():
 def test_any_other_top_level_line_has_the_file_analysed(line, note):
     program, _ = graded("hw.py", f"{ONLY_DEFINITIONS}{line}\n".encode())
     assert note in program.notes
+
+
+def test_the_standard_library_stays_importable_in_the_jail():
+    source = ("import colorsys, glob, fractions\n\ndef mse_grad(y_hat, y):\n    import csv, zipfile\n"
+              "    return 2 * (y_hat - y) / len(y)\n")
+    program, report = graded("hw.py", source.encode())
+    assert report.passed and report.error is None and program.notes == ()

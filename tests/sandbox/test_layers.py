@@ -169,8 +169,8 @@ def test_server_holds_no_descriptor_of_the_grader(runner: ForkServerRunner) -> N
      "The submission exited before answering every case (os._exit or a crash?)"),
     ("import sys\nfor _ in range(200):\n    sys.stdout.write('{\"passed\": true}' * 60000)\n",
      "Too much output: the submission printed more than 1024 KiB"),
-    ("import os, signal\nfor pid in (os.getppid(), -1, 0):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
-     "    except OSError:\n        pass\ndef mse_grad(y_hat, y):\n    return y_hat\n", None),
+    ("import os, signal\ndef mse_grad(y_hat, y):\n    for pid in (os.getppid(), -1, 0):\n        try:\n"
+     "            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n    return y_hat\n", None),
     (WRAPPING_SHAPE, "The submission's answers could not be read: an answer array's size does not match its header"),
 ], ids=["fake-json-and-exit", "200-megabytes", "kill-the-parent", "forged-shape-wrapping-int64"])
 def test_grade_command_prints_one_json_object(tmp_path: Path, source: str, expected: str | None) -> None:
