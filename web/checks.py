@@ -50,7 +50,7 @@ def create_check(session: Session, user: User, published: CourseExercise, filena
     """
     if not exercise_of(published).public_cases:
         raise Refused(400, f"{published.name} has no public samples to check against")
-    source = read_program(published, filename, data).source
+    source = strict_value(read_program(published, filename, data).source)  # a skipped cell may hold a NUL
     check_rate(session, user)
     now = utcnow()
     session.execute(delete(SampleCheck).where(SampleCheck.user_id == user.id,
