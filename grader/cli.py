@@ -19,7 +19,14 @@ import click
 from rich.console import Console
 from rich.table import Column, Table
 
-from grader.course import COURSE_DIR_ENV, CourseError, course_root, current_course, failure_line
+from grader.course import (
+    COURSE_DIR_ENV,
+    CourseError,
+    ExerciseFailed,
+    course_root,
+    current_course,
+    failure_line,
+)
 
 CASE_KEY_ENV = "GRADEGRAD_CASE_KEY"
 
@@ -112,6 +119,8 @@ def grade_command(exercise_name: str, path: Path, seed: int, with_case_key: bool
         report = error_report(exercise, seed, f"Cannot grade {path.name}: {exc}", case_key)
     except SandboxUnavailable as exc:
         raise click.ClickException(f"grading refused: {exc} (see `gradegrad sandbox-check`)") from None
+    except ExerciseFailed as exc:
+        raise click.ClickException(str(exc)) from None
     fmt = "json" if as_json else fmt
     if fmt == "text":
         render_report(report.to_dict(), Console())

@@ -192,6 +192,22 @@ def failure_line(folder: Path, exc: BaseException) -> str:
     return f"{where}{type(exc).__name__}: {exc}"
 
 
+class ExerciseFailed(Exception):
+    """An exercise's own code (its case generator, loss, reference or mistakes) raised while grading: the
+    course's fault, never the student's. ``where`` says 'FILE:LINE: what' within the course, for instructors
+    (it may quote hidden values, so it is never shown to a student)."""
+
+    def __init__(self, exercise: Exercise, exc: BaseException) -> None:
+        self.where = failure_line(course_root(exercise), exc)
+        super().__init__(f"the exercise '{exercise.name}' failed: {self.where}")
+
+
+def raised_by_course(exercise: Exercise, exc: BaseException) -> bool:
+    """Whether ``exc`` came through the exercise's course code (a student's code never runs in this process)."""
+    root = course_root(exercise)
+    return any(Path(frame.filename).resolve().is_relative_to(root) for frame in traceback.extract_tb(exc.__traceback__))
+
+
 def course_root(exercise: Exercise) -> Path:
     """The folder of the course an exercise's code is in: the parent of the package of its case generator."""
     return Path(inspect.getfile(exercise.generate_cases)).resolve().parent.parent

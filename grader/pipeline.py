@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from grader.compare import compare
+from grader.course import ExerciseFailed, raised_by_course
 from grader.exercise import Case, Exercise
 from grader.feedback import Answered, describe, explain_together, mutation_message
 from grader.report import CaseReport, CheckReport, GradeReport, PublicView, SampleReport
@@ -41,7 +42,8 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, case_key: bytes | N
     ``Program.notes`` of grader.submission.read_submission); the report carries them.
 
     Raises SandboxUnavailable, and grades nothing, when this host cannot isolate the
-    submission: that is the grader's fault, never a result the student is charged for.
+    submission: that is the grader's fault, never a result the student is charged for; and
+    ExerciseFailed when the exercise's own code raises, which is the course's.
 
     The score is the fraction of hidden cases passed. The public sample cases run too and
     are reported apart, with their values, since those are public. ``hidden_output`` is what
@@ -54,17 +56,25 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, case_key: bytes | N
     """
     limits = limits or DEFAULT_LIMITS
     runner = runner or default_runner()
-    hidden = exercise.hidden_cases(seed, case_key)
+    try:
+        hidden = exercise.hidden_cases(seed, case_key)
+    except Exception as exc:
+        raise ExerciseFailed(exercise, exc) from exc
     samples = list(exercise.public_cases)
     run = run_cases(runner, source, exercise, samples + hidden, limits)
     runs = {case.name: case for case in run.reply.cases}
     error = submission_error(exercise, run, limits)
     tol = tolerance_for(exercise.name)
 
-    case_reports = [judge_case(exercise, case, runs.get(case.name), tol, error) for case in hidden]
-    sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
-    explain_together(exercise, *answered_cases(exercise, samples + hidden, runs, sample_reports + case_reports, tol),
-                     tol)
+    try:
+        case_reports = [judge_case(exercise, case, runs.get(case.name), tol, error) for case in hidden]
+        sample_reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
+        explain_together(exercise, *answered_cases(exercise, samples + hidden, runs, sample_reports + case_reports,
+                                                   tol), tol)
+    except Exception as exc:
+        if raised_by_course(exercise, exc):  # its reference or loss raised, whatever the student sent
+            raise ExerciseFailed(exercise, exc) from exc
+        raise
     fail_mutated(exercise, samples + hidden, runs, [*sample_reports, *case_reports])
     error = error or common_failure(case_reports)
     passed_count = sum(report.passed for report in case_reports)

@@ -14,7 +14,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from grader.course import current_course
+from grader.course import ExerciseFailed, current_course
 from grader.exercise import UnknownExercise
 from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
@@ -26,6 +26,8 @@ from worker.grading import claim, fail_if_held, lost_submissions, record_failure
 # Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, ConnectionError)
 TOO_LONG = "Grading took too long and was stopped; try again later"
+EXERCISE_FAILED = ("This exercise could not be graded: its own code failed, not yours. This cost no attempt; "
+                   "your instructor can find the cause with `gradegrad check-exercises` and regrade it")
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +64,9 @@ def grade_submission(self, submission_id: int) -> str:
                            case_key=str(current_app.config["CASE_KEY"]).encode()).to_dict()
         except UnknownExercise:
             return store_failure(connection, submission_id, unknown_exercise(claimed.exercise), charged=False)
+        except ExerciseFailed as exc:
+            log.error("submission %s: %s", submission_id, exc)
+            return store_failure(connection, submission_id, EXERCISE_FAILED, charged=False)
         except SoftTimeLimitExceeded:
             return store_failure(connection, submission_id, TOO_LONG, charged=False)
         except SandboxUnavailable:

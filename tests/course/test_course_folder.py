@@ -202,3 +202,16 @@ def test_check_exercises_reports_an_exercise_whose_own_code_fails_and_checks_the
     lines = " ".join(checked.output.split())
     assert "Error: broken: its own code failed: broken/cases.py:15: ValueError: no data file" in lines
     assert "│ fine " in checked.output and "│ yes │" in checked.output
+
+
+def test_grading_against_an_exercise_whose_own_code_fails_blames_the_exercise(tmp_path):
+    gradegrad("new-exercise", "quartic_grad", "--course", str(tmp_path))
+    reference = tmp_path / "quartic_grad" / "reference.py"
+    reference.write_text(reference.read_text().replace("    top = np.max(z)\n", "    top = np.max(z)\n"
+                                                        "    assert z.size < 2, 'reference broken'\n"))
+    answer = tmp_path / "answer.py"
+    answer.write_text(RIGHT)
+    graded = gradegrad("grade", "quartic_grad", str(answer), "--course", str(tmp_path))
+    assert graded.exit_code == 1
+    assert graded.output == ("Error: the exercise 'quartic_grad' failed: quartic_grad/reference.py:12: "
+                             "AssertionError: reference broken\n")

@@ -34,6 +34,10 @@ def course_service(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pa
     made = CliRunner().invoke(main, ["new-exercise", "quartic_grad", "--course", str(course)])
     assert made.exit_code == 0, made.output
     (course / "quartic_grad" / "reference.py").write_text(QUARTIC_LOSS)
+    made = CliRunner().invoke(main, ["new-exercise", "broken_grad", "--course", str(course)])
+    assert made.exit_code == 0, made.output
+    cases = course / "broken_grad" / "cases.py"
+    cases.write_text(cases.read_text().replace("    cases = [\n", '    np.load("data.npy")\n    cases = [\n'))
     (course / "course.toml").write_text('title = "Served course"\nbuiltin = ["mse_grad"]\n')
     (folder / "app.sqlite3").write_bytes(sqlite_template.read_bytes())
     config = {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}",
@@ -51,7 +55,7 @@ def submit(service: RunningService, exercise: str, source: str, user: str = "ada
 
 def test_the_course_s_exercises_are_listed_and_graded(course_service):
     listed = course_service.api("GET", "/exercises").json()
-    assert [row["name"] for row in listed] == ["mse_grad", "quartic_grad"]
+    assert [row["name"] for row in listed] == ["mse_grad", "broken_grad", "quartic_grad"]
     right, wrong = submit(course_service, "quartic_grad", RIGHT), submit(course_service, "quartic_grad", WRONG)
     assert (right["status"], right["passed"], right["score"]) == ("graded", True, 1.0)
     assert (wrong["status"], wrong["passed"], wrong["score"]) == ("graded", False, 0.0)
@@ -104,3 +108,18 @@ def test_a_worker_without_the_exercise_stores_a_clear_error(course_service):
     assert failed["status"] == "error"
     assert failed["error"] == ("The grading server has no exercise 'ghost': it runs another version of the course. "
                                "This cost no attempt; your instructor can regrade it once the servers agree")
+
+
+def test_an_exercise_whose_own_code_fails_costs_the_student_nothing(course_service):
+    failed = submit(course_service, "broken_grad", "def broken_grad(z):\n    return z\n")
+    assert failed["status"] == "error"
+    assert failed["error"] == ("This exercise could not be graded: its own code failed, not yours. This cost no "
+                               "attempt; your instructor can find the cause with `gradegrad check-exercises` and "
+                               "regrade it")
+    app = create_app({"SECRET_KEY": "x", **course_service.config})
+    try:
+        with app.app_context(), session_factory(app)() as session:
+            assert session.get(Submission, failed["id"]).charged is False
+    finally:
+        app.extensions["db_engine"].dispose()
+        app.extensions["celery"].close()
