@@ -30,12 +30,13 @@ def submit(exercise: str, answer: Callable[..., Any] | str | PathLike[str], *, t
            show: bool = True) -> dict[str, Any]:
     """Submit ``answer`` for ``exercise``, wait for the grade and return the result (as ``submit --json``).
 
-    answer: the function itself (its source is sent, with the imports, helper functions and
-    constants it uses from its module or notebook), or the path of a .py or .ipynb file.
+    answer: the function itself (its source is sent, with the imports, helper functions, classes
+    and constants it uses from its module or notebook: see ``function_source``), or the path of
+    a .py or .ipynb file. A function that cannot be sent raises UnsendableFunction before
+    anything is sent, so it costs no attempt.
     show: print the feedback as ``gradegrad submit`` does.
     Sign in first with ``gradegrad login`` (or set GRADEGRAD_SERVER and GRADEGRAD_TOKEN).
     """
-    config = load_config()
     if callable(answer):
         filename, content = f"{exercise}.py", function_source(answer, exercise).encode()
     else:
@@ -43,6 +44,7 @@ def submit(exercise: str, answer: Callable[..., Any] | str | PathLike[str], *, t
         if not path.is_file():
             raise ServiceError(f"{path} is not a file: pass the function itself or the path of a .py or .ipynb file")
         filename, content = path.name, path.read_bytes()
+    config = load_config()
     result = wait_for(send(exercise, filename, content, config), config, timeout)
     if show:
         render_report(result, Console())
