@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import ssl
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 import requests
@@ -21,6 +24,7 @@ from gradegrad_client.strict_json import strict_dumps
 
 DONE = ("graded", "error")
 SUBMISSIONS, CHECKS = "submissions", "checks"  # the API's collections a command waits on
+TIMEOUT = 30  # seconds for one API call
 
 
 def poll_delays(first: float = 0.1, growth: float = 1.5, longest: float = 1.0) -> Iterator[float]:
@@ -76,9 +80,9 @@ def call(method: str, path: str, config: dict[str, str] | None = None, **kwargs:
     headers = {"Authorization": f"Bearer {config['token']}"} if config.get("token") else {}
     url = config["server"].rstrip("/") + "/api/v1" + path
     try:
-        answer = requests.request(method, url, headers=headers, timeout=30, **kwargs)
+        answer = requests.request(method, url, headers=headers, timeout=TIMEOUT, **kwargs)
     except requests.RequestException as exc:
-        raise ServiceError(f"Cannot reach {config['server']}: {exc}") from None
+        raise ServiceError(f"Cannot reach {config['server']}: {why_unreachable(config['server'], exc)}") from None
     if answer.status_code == 204:
         return None
     try:
@@ -91,8 +95,55 @@ def call(method: str, path: str, config: dict[str, str] | None = None, **kwargs:
     return body
 
 
+def why_unreachable(server: str, error: requests.RequestException) -> str:
+    """What went wrong, in a student's words, from the socket or TLS error under requests' and urllib3's."""
+    causes = cause_chain(error)
+    tls = next((cause for cause in causes if isinstance(cause, ssl.SSLError)), None)
+    if isinstance(error, requests.exceptions.MissingSchema | requests.exceptions.InvalidSchema
+                  | requests.exceptions.InvalidURL):
+        return not_a_web_address(server)
+    if isinstance(tls, ssl.SSLCertVerificationError):
+        return f"its TLS certificate could not be verified ({tls.verify_message})"
+    if tls is not None:
+        return (f"the TLS handshake failed ({tls.reason or tls}): does the server serve https://, "
+                "or should the address start with http://?")
+    if isinstance(error, requests.ConnectTimeout):
+        return f"no connection within {TIMEOUT} s (is the address right, and is the network up?)"
+    if isinstance(error, requests.ReadTimeout):
+        return f"the server did not answer within {TIMEOUT} s (it may be overloaded: try again later)"
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+        return "connection refused (is the address right, and is the server running?)"
+    if any(isinstance(cause, socket.gaierror) for cause in causes):
+        return (f"the name '{urlsplit(server).hostname}' could not be resolved "
+                "(is the address spelled right, and are you online?)")
+    return str(causes[-1])
+
+
+def cause_chain(error: BaseException) -> list[BaseException]:
+    """``error``, then what caused it, and so on: requests wraps urllib3's error, which wraps the socket's."""
+    chain = [error]
+    while cause := next((candidate for candidate in (getattr(chain[-1], "reason", None), *chain[-1].args,
+                                                     chain[-1].__cause__, chain[-1].__context__)
+                         if isinstance(candidate, BaseException) and all(candidate is not seen for seen in chain)),
+                        None):
+        chain.append(cause)
+    return chain
+
+
+def not_a_web_address(server: str) -> str:
+    return f"'{server}' is not a web address: it starts with http:// or https://, as in http://{server}"
+
+
+def web_address(ctx: click.Context, param: click.Parameter, server: str) -> str:
+    """Refuse a server address without its scheme before anything is asked or sent."""
+    if not server.lower().startswith(("http://", "https://")):
+        raise click.BadParameter(not_a_web_address(server))
+    return server
+
+
 @click.command("login")
-@click.option("--server", required=True, help="The GradeGrad server, e.g. http://127.0.0.1:8000")
+@click.option("--server", required=True, callback=web_address,
+              help="The GradeGrad server's address, e.g. http://127.0.0.1:8000")
 @click.option("--username", prompt=True)
 @click.option("--password", prompt=True, hide_input=True)
 def login(server: str, username: str, password: str) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import socket
 import stat
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 
 import pytest
+from click.testing import CliRunner
+
+from gradegrad_client.command import ComposedGroup, main
 
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
@@ -105,3 +112,65 @@ def test_logout_revokes_the_kept_token_and_forgets_it(embedded_service, tmp_path
     assert stale.returncode == 2 and "revoked" in stale.stderr
     again = embedded_service.run("logout", env=env)
     assert again.returncode == 2 and "Not signed in" in again.stderr
+
+
+def run_client(*args: str) -> tuple[int, str]:
+    """The gradegrad command in this process, with the installed operator commands; its exit code and output."""
+    done = CliRunner().invoke(main, list(args), prog_name="gradegrad")
+    return done.exit_code, done.output
+
+
+def test_login_refuses_an_address_without_its_scheme_before_asking_anything():
+    assert run_client("login", "--server", "127.0.0.1:8765") == (2, (
+        "Usage: gradegrad login [OPTIONS]\nTry 'gradegrad login --help' for help.\n\n"
+        "Error: Invalid value for '--server': '127.0.0.1:8765' is not a web address: "
+        "it starts with http:// or https://, as in http://127.0.0.1:8765\n"))
+
+
+def test_a_server_that_refuses_the_connection_is_named_so():
+    with socket.socket() as bound_but_not_listening:
+        bound_but_not_listening.bind(("127.0.0.1", 0))
+        port = bound_but_not_listening.getsockname()[1]
+        done = run_client("login", "--server", f"http://127.0.0.1:{port}", "--username", "ada", "--password", "x")
+    assert done == (2, f"Error: Cannot reach http://127.0.0.1:{port}: connection refused "
+                       "(is the address right, and is the server running?)\n")
+
+
+def test_a_server_name_that_does_not_resolve_is_named_so():
+    done = run_client("login", "--server", "https://gradegrad.invalid", "--username", "ada", "--password", "x")
+    assert done == (2, "Error: Cannot reach https://gradegrad.invalid: the name 'gradegrad.invalid' could not be "
+                       "resolved (is the address spelled right, and are you online?)\n")
+
+
+class Silent(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def plain_http_port() -> Iterator[int]:
+    """A port where an HTTP server answers without TLS."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), Silent)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+def test_https_to_a_server_without_tls_says_the_handshake_failed(plain_http_port):
+    server = f"https://127.0.0.1:{plain_http_port}"
+    code, output = run_client("login", "--server", server, "--username", "ada", "--password", "x")
+    assert code == 2
+    assert output.startswith(f"Error: Cannot reach {server}: the TLS handshake failed (")
+    assert output.endswith("): does the server serve https://, or should the address start with http://?\n")
+
+
+def test_a_client_only_install_says_where_operator_commands_come_from():
+    client_only = ComposedGroup(commands=main.commands, plugins="gradegrad.no-commands-installed")
+    done = CliRunner().invoke(client_only, ["grade", "mse_grad", "answer.py"], prog_name="gradegrad")
+    assert (done.exit_code, done.output.splitlines()[-1]) == (2, (
+        "Error: No such command 'grade'. The operator commands (grade, serve, worker, db, create-user...) come with "
+        "the GradeGrad platform, not with gradegrad-client; this client's commands are check, history, login, "
+        "logout, status, submit."))

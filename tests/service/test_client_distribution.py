@@ -51,6 +51,12 @@ def test_the_client_installs_alone_without_any_platform_module(client_venv):
     shown = subprocess.run([client_venv / "bin" / "gradegrad", "--help"], capture_output=True, text=True, check=True)
     commands = [line.split()[0] for line in shown.stdout.split("Commands:")[1].splitlines() if line.startswith("  ")]
     assert commands == ["check", "history", "login", "logout", "status", "submit"]
+    operator = subprocess.run([client_venv / "bin" / "gradegrad", "grade", "mse_grad", "answer.py"],
+                              capture_output=True, text=True)
+    assert (operator.returncode, operator.stderr.splitlines()[-1]) == (2, (
+        "Error: No such command 'grade'. The operator commands (grade, serve, worker, db, create-user...) come with "
+        "the GradeGrad platform, not with gradegrad-client; this client's commands are check, history, login, "
+        "logout, status, submit."))
 
 
 def test_no_file_of_the_client_holds_a_line_of_an_answer(client_venv):
