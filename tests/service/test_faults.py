@@ -8,7 +8,6 @@ queued for 120 s, a row running for the hard time limit + 30 s = 120 s).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -23,8 +22,20 @@ import redis
 from flask import Flask
 from sqlalchemy import func, select
 
-from bench.stack import GRADEGRAD, NotStarted, Processes, answers, free_port, tail, worker_ready
-from tests.service.conftest import GRADING_SECONDS, PASSWORD, PrivateRedis, RunningService, TcpProxy
+from bench.stack import (
+    GRADEGRAD,
+    NotStarted,
+    PrivateRedis,
+    Processes,
+    TcpProxy,
+    answers,
+    children,
+    free_port,
+    kill_tree,
+    tail,
+    worker_ready,
+)
+from tests.service.conftest import GRADING_SECONDS, PASSWORD, RunningService
 from web import create_app
 from web.auth import create_user, issue_token
 from web.catalogue import publish_catalogue
@@ -119,24 +130,6 @@ class Stack:
                        if log.name.startswith("worker"))
 
 
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``, from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):  # the process ended while we looked
-            continue
-        if parent == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def descendants(pid: int) -> list[int]:
-    """The children of ``pid``, theirs, and so on."""
-    return [found for child in children(pid) for found in (child, *descendants(child))]
-
-
 def assert_graded_once(stack: Stack, submission_id: int, result: dict[str, Any]) -> Submission:
     """Graded, with exactly one verdict per hidden case: nothing half-written, nothing twice."""
     row = stack.row(submission_id)
@@ -189,10 +182,7 @@ def kill_worker_holding(stack: Stack, task_id: str) -> str:
     holder = next(worker for worker, log in stack.workers.items()
                   if f"[{task_id}] received" in log.read_text(errors="replace"))
     queues = holder.args[holder.args.index("--queues") + 1]
-    for pid in [holder.pid, *descendants(holder.pid)]:
-        with contextlib.suppress(ProcessLookupError):  # a sandbox process that died with its parent
-            os.kill(pid, signal.SIGKILL)
-    holder.wait()
+    kill_tree(holder)
     del stack.workers[holder]
     return queues
 
