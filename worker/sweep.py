@@ -52,7 +52,8 @@ class Sweeper:
         self.identity: str | None = None
         self.reconcile_until = 0.0
         self.next_backstop = 0.0
-        self.reachable_since: float | None = None
+        self.every = float(app.config["SWEEP_EVERY_SECONDS"])
+        self.reachable_since = 0.0
         self.last_reached: float | None = None
 
     def sweep(self) -> list[int]:
@@ -66,7 +67,6 @@ class Sweeper:
             return self.requeue()
         except SQLAlchemyError as exc:
             log.warning("sweep: the database is unreachable (%s); trying again", type(exc).__name__)
-            self.reachable_since = None
             return []
 
     def check_broker(self) -> None:
@@ -86,10 +86,12 @@ class Sweeper:
         if running_after is None:
             running_after = config["TASK_TIME_LIMIT"] + 30
         clock, now = time.monotonic(), utcnow()
+        # Workers are judged only once the database has answered every pass for a whole WORKER_LOST_AFTER: after
+        # an outage (or a pass that stalled) every heartbeat is old, and a live worker needs a beat to say so.
+        if self.last_reached is None or clock - self.last_reached > 2 * self.every:
+            self.reachable_since = clock
+        judged = clock - self.reachable_since >= lost_after
         with session_scope(session_factory(self.app)) as session:
-            # Workers are judged only once the database has answered for a whole WORKER_LOST_AFTER: after an
-            # outage every heartbeat is old, and a live worker needs a beat to say so again.
-            judged = self.reachable_since is not None and clock - self.reachable_since >= lost_after
             lost = held_by_lost_workers(session, lost_after if judged else None, running_after, now)
             reasons = {row.id: "its worker stopped" for row in lost}
             queued_before = None
@@ -109,8 +111,6 @@ class Sweeper:
             mark_requeued(rows, now)
             found = [(row.id, row.queue, str(row.task_id)) for row in rows]
         self.last_reached = time.monotonic()
-        if self.reachable_since is None or self.last_reached - clock > lost_after / 2:
-            self.reachable_since = self.last_reached
         return self.send(found, reasons)
 
     def send(self, found: list[tuple[int, str, str]], reasons: dict[int, str]) -> list[int]:
@@ -139,11 +139,10 @@ class SweepScheduler(PersistentScheduler):
         # Beat embedded in a worker (`--beat`) is a process forked from it: drop the parent's connections.
         flask_app.extensions["db_engine"].dispose(close=False)
         self.sweeper = Sweeper(flask_app)
-        self.every = float(flask_app.config["SWEEP_EVERY_SECONDS"])
         self.next_sweep = time.monotonic()
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
         if time.monotonic() >= self.next_sweep:
-            self.next_sweep = time.monotonic() + self.every
+            self.next_sweep = time.monotonic() + self.sweeper.every
             self.sweeper.sweep()
         return min(super().tick(*args, **kwargs), max(0.0, self.next_sweep - time.monotonic()))

@@ -260,7 +260,6 @@ def running_service(env: dict[str, str], folder: Path, config: dict[str, Any]) -
     """
     # The load test's students each post ten submissions without waiting for the first to be graded.
     env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
-           "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
            "GRADEGRAD_MAX_IN_FLIGHT": "10", **env}
     app = create_app({"SECRET_KEY": "x", **config})
     try:
