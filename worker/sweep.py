@@ -60,14 +60,12 @@ class Sweeper:
         """One pass; returns the ids of the rows sent. A database or broker that is away is logged, not raised."""
         try:
             self.check_broker()
+            return self.requeue()
         except (RedisError, OSError) as exc:
             log.warning("sweep: the broker is unreachable (%s); trying again", exc)
-            return []
-        try:
-            return self.requeue()
         except SQLAlchemyError as exc:
             log.warning("sweep: the database is unreachable (%s); trying again", type(exc).__name__)
-            return []
+        return []
 
     def check_broker(self) -> None:
         """Start checking queued rows against the broker when its identity changed since the last pass."""
