@@ -1,4 +1,13 @@
 # One image for every GradeGrad process: web (gunicorn), workers, beat and the migration step.
+
+# The exercise page's editor, bundled from the locked npm packages (see web/frontend/).
+FROM node:20-bookworm-slim AS editor
+WORKDIR /build/web/frontend
+COPY web/frontend/package.json web/frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/frontend/src ./src
+RUN npm run build
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OPENBLAS_NUM_THREADS=1 \
@@ -9,9 +18,10 @@ COPY pyproject.toml README.md ./
 COPY grader ./grader
 COPY exercises ./exercises
 COPY web ./web
+COPY --from=editor /build/web/static/editor ./web/static/editor
 COPY worker ./worker
-COPY gradegrad_client ./gradegrad_client
-RUN pip install . && useradd --system --uid 10001 --home-dir /app gradegrad \
+COPY client ./client
+RUN pip install ./client . && useradd --system --uid 10001 --home-dir /app gradegrad \
     && mkdir -p /app/instance && chown gradegrad /app/instance
 
 # The web runs as an unprivileged user; the worker's service runs as root inside its container

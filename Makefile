@@ -3,30 +3,49 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast lint bench clean editor
 
 $(PY):
 	python3 -m venv $(VENV)
 
-# Reinstall whenever the project's metadata changes.
-$(STAMP): pyproject.toml | $(PY)
+# Reinstall whenever the project's metadata changes. The platform depends on the student's
+# client, which is in client/: both are installed from here in one resolution.
+$(STAMP): pyproject.toml client/pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e ./client -e '.[dev]'
+	@# Upgrading a .venv made before the client had its own distribution removes the script both shipped.
+	test -x $(VENV)/bin/gradegrad || $(PY) -m pip install --quiet --no-deps --force-reinstall -e ./client
 	touch $(STAMP)
+
+# The exercise page's editor: CodeMirror 6 from npm, bundled by esbuild into web/static/editor/ (served by the
+# app, never from a CDN). npm ci runs again when the package files change, the build when the bundle is missing,
+# older than its sources, or the packages were installed anew.
+FRONTEND := web/frontend
+NPM_STAMP := $(FRONTEND)/node_modules/.installed
+BUNDLE := web/static/editor/editor.js
+
+$(NPM_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+$(BUNDLE): $(NPM_STAMP) $(wildcard $(FRONTEND)/src/*.js)
+	cd $(FRONTEND) && npm run build
+
+editor: $(BUNDLE)
 
 # The embedded default: SQLite for the data and the queue, a real Celery worker, no servers needed.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= gradegrad-demo
 
-run: $(STAMP)
+run: $(STAMP) $(BUNDLE)
 	$(VENV)/bin/gradegrad db upgrade
 	$(VENV)/bin/gradegrad create-user instructor --role instructor --password $(DEMO_PASSWORD) --if-missing
 	$(VENV)/bin/gradegrad create-user student --role student --password $(DEMO_PASSWORD) --if-missing
 	@echo "GradeGrad: open http://$(HOST):$(PORT)/ and sign in as 'student' or 'instructor', password '$(DEMO_PASSWORD)'"
 	$(VENV)/bin/gradegrad serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) lint
+test: $(STAMP) $(BUNDLE) lint
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest
 
@@ -42,4 +61,4 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(FRONTEND)/node_modules web/static/editor

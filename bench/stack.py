@@ -29,7 +29,7 @@ from typing import Any
 import requests
 from sqlalchemy import create_engine, select, text
 
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADEGRAD = [sys.executable, "-m", "gradegrad_client"]
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
 POSTGRES = os.environ.get("GRADEGRAD_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("GRADEGRAD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -17,6 +17,10 @@ CATALOGUE = (
     "chain_rule_grad",
     "mlp_grad",
     "deep_linear_grad",
+    "deep_linear_backward",
+    "mlp_act_grad",
+    "linreg_vec_grad",
+    "softmax_ce_loss",
 )
 
 EXERCISES = Catalogue.of(import_module(f"exercises.{name}").EXERCISE for name in CATALOGUE)

@@ -1,4 +1,5 @@
-"""Self-checks of the catalogue: references agree with finite differences, suites catch mistakes."""
+"""Self-checks of the catalogue: references agree with finite differences (or a value's cross-check),
+suites catch mistakes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from grader.compare import compare
 from grader.exercise import Case, Exercise
-from grader.feedback import Answered, named_mistake
+from grader.feedback import UNDEFINED, Answered, named_mistake
 from grader.report import GradeReport
 from grader.tolerances import FD_TOLERANCE, TINY, Tolerance, tolerance_for
 
@@ -56,14 +57,15 @@ class ExerciseCheck:
 
 
 def fd_error(exercise: Exercise, seed: int) -> float:
-    """The worst error of the reference against finite differences, relative to each array's scale.
+    """The worst error of the reference against finite differences, relative to each array's scale;
+    for an exercise asking for a value, against the value's cross-check.
 
     An element's error is |ref - fd| / (|fd| + scale * atol_scale / rtol) so tiny entries
     are judged against their array's scale, as answers are.
     """
     worst = 0.0
     for case in exercise.hidden_cases(seed):
-        for ref, fd in zip(exercise.reference(case), exercise.numerical_reference(case), strict=True):
+        for ref, fd in zip(exercise.reference(case), exercise.independent_reference(case), strict=True):
             scale = float(np.max(np.abs(fd))) if fd.size else 0.0
             floor = scale * FD_TOLERANCE.atol_scale / FD_TOLERANCE.rtol + TINY
             worst = max(worst, float(np.max(np.abs(ref - fd) / (np.abs(fd) + floor), initial=0.0)))
@@ -71,11 +73,18 @@ def fd_error(exercise: Exercise, seed: int) -> float:
 
 
 def answered(exercise: Exercise, function: Callable[..., Any], cases: list[Case], tol: Tolerance) -> list[Answered]:
-    """A trusted function's answers to ``cases``, compared with the references as a submission's are."""
+    """A trusted function's answers to ``cases``, compared with the references as a submission's are.
+
+    A case the function raises on is left out, as the pipeline leaves out a case a submission
+    raised on: it fails, but says nothing about which mistake was made.
+    """
     result = []
     for case in cases:
         references = exercise.reference(case)
-        answers = exercise.evaluate(function, case)
+        try:
+            answers = exercise.evaluate(function, case)
+        except UNDEFINED:
+            continue
         comparisons = [compare(slot.label, a, r, tol)
                        for slot, a, r in zip(exercise.slots(case), answers, references, strict=True)]
         result.append(Answered(case, answers, references, comparisons))
@@ -85,8 +94,8 @@ def answered(exercise: Exercise, function: Callable[..., Any], cases: list[Case]
 def check_exercise(exercise: Exercise, seeds: Iterable[int] = CHECK_SEEDS) -> ExerciseCheck:
     """Run every named mistake through the hidden suite of each seed, and the reference through FD.
 
-    A mistake must fail some hidden case on every seed, and the feedback on the seed's public
-    and hidden cases together must name it.
+    A mistake must fail (or raise on) some hidden case on every seed, and the feedback on the
+    seed's public and hidden cases together must name it.
     """
     seeds = list(seeds)
     tol = tolerance_for(exercise.name)
@@ -96,10 +105,11 @@ def check_exercise(exercise: Exercise, seeds: Iterable[int] = CHECK_SEEDS) -> Ex
         result.worst_fd_error = max(result.worst_fd_error, fd_error(exercise, seed))
         hidden = exercise.hidden_cases(seed)
         for mistake in exercise.mistakes:
-            answers = answered(exercise, mistake.gradient, list(exercise.public_cases) + hidden, tol)
-            if all(a.right for a in answers[len(exercise.public_cases):]):
+            public = answered(exercise, mistake.gradient, list(exercise.public_cases), tol)
+            answers = answered(exercise, mistake.gradient, hidden, tol)
+            if len(answers) == len(hidden) and all(a.right for a in answers):
                 result.escaped.setdefault(mistake.name, seed)
-            elif named_mistake(exercise, answers, tol) is not mistake:
+            elif named_mistake(exercise, public + answers, tol) is not mistake:
                 result.unnamed.setdefault(mistake.name, seed)
     return result
 

@@ -1,66 +1,56 @@
-"""The ``gradegrad`` command line: the grading core's commands, and the others it is composed of.
+"""The grading core's commands of ``gradegrad``: exercises, grade, check-exercises.
 
-The core's own commands (``exercises``, ``grade``, ``check-exercises``) are defined here. Every
-other command (``sandbox-check``, and those of the packages above the core: the web, the worker,
-the student's client) is registered in ``pyproject.toml`` under the entry-point group
-``gradegrad.commands`` and imported only when called, so ``gradegrad grade`` starts without
-Flask or Celery and ``gradegrad login`` without NumPy. The exercises come from the course
-registered under ``gradegrad.course``.
+The ``gradegrad`` script belongs to the student's client (``gradegrad_client.command``); these
+commands are registered in ``pyproject.toml`` under the entry-point group ``gradegrad.commands``
+and imported only when called. Each grades against the course ``--course DIR`` or
+``GRADEGRAD_COURSE_DIR`` names, else the built-in demo course.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from importlib.metadata import EntryPoint, entry_points
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
+
+from grader.course import COURSE_DIR_ENV, CourseError, current_course
+
+CASE_KEY_ENV = "GRADEGRAD_CASE_KEY"
 
 if TYPE_CHECKING:
     from grader.exercise import Catalogue
 
-COMMANDS_GROUP = "gradegrad.commands"
-COURSE_GROUP = "gradegrad.course"
+
+def use_course(ctx: click.Context, param: click.Parameter, folder: Path | None) -> None:
+    """Make ``folder`` this process's course, and that of every process it starts (a worker's pool,
+    the web's worker): they all read GRADEGRAD_COURSE_DIR."""
+    if folder is not None:
+        os.environ[COURSE_DIR_ENV] = str(folder.resolve())
 
 
-def plugged_commands() -> dict[str, EntryPoint]:
-    """The commands other packages register, by name (not yet imported)."""
-    return {point.name: point for point in entry_points(group=COMMANDS_GROUP)}
+def course_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--course DIR`` on the commands that grade, list or serve exercises."""
+    return click.option("--course", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        callback=use_course, expose_value=False, is_eager=True,
+                        help=f"The course folder (default: ${COURSE_DIR_ENV}, else the built-in demo course).")(command)
 
 
 def load_course() -> Catalogue:
-    """The course's exercises: the catalogue registered under ``gradegrad.course``."""
-    from grader.exercise import Catalogue
-
-    points = list(entry_points(group=COURSE_GROUP))
-    if not points:
-        raise click.ClickException(f"no course is installed (entry-point group {COURSE_GROUP!r} is empty)")
-    return Catalogue(points[0].load())
+    """The course's exercises; a course folder that cannot be loaded stops the command with every problem."""
+    try:
+        return current_course().exercises
+    except CourseError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
-class ComposedGroup(click.Group):
-    """The core's commands plus those registered under ``gradegrad.commands``, loaded on use."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *plugged_commands()})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        command = super().get_command(ctx, name)
-        if command is None and name in (plugged := plugged_commands()):
-            command = plugged[name].load()
-        return command
-
-
-@click.group(cls=ComposedGroup)
-def main() -> None:
-    """GradeGrad: grade NumPy gradient functions against hidden numeric tests."""
-
-
-@main.command("exercises")
+@click.command("exercises")
+@course_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_exercises(as_json: bool) -> None:
     """List the exercise catalogue."""
@@ -75,17 +65,25 @@ def list_exercises(as_json: bool) -> None:
     Console().print(table)
 
 
-@main.command("grade")
+@click.command("grade")
+@course_option
 @click.argument("exercise_name", metavar="EXERCISE")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the hidden suite.")
+@click.option("--with-case-key", is_flag=True,
+              help="Key the suite with $GRADEGRAD_CASE_KEY, as the service does: reproduces a submission's "
+                   "grading from the seed its page shows an instructor.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "gradescope"]), default="text",
               show_default=True, help="gradescope: a Gradescope results.json.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the JSON or results.json there instead of stdout.")
-def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt: str, output: Path | None) -> None:
-    """Grade FILE (.py, or an .ipynb notebook) against EXERCISE's hidden cases."""
+def grade_command(exercise_name: str, path: Path, seed: int, with_case_key: bool, as_json: bool, fmt: str,
+                  output: Path | None) -> None:
+    """Grade FILE (.py, or an .ipynb notebook) against EXERCISE's hidden cases.
+
+    Without --with-case-key this is a practice run: the suite comes from the seed alone.
+    """
     from gradegrad_client.render import render_report
     from gradegrad_client.strict_json import strict_dumps
     from grader.exercise import UnknownExercise
@@ -98,10 +96,16 @@ def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt:
         exercise = load_course().get_exercise(exercise_name)
     except UnknownExercise as exc:
         raise click.BadParameter(exc.args[0], param_hint="EXERCISE") from None
+    case_key = None
+    if with_case_key:
+        if not os.environ.get(CASE_KEY_ENV):
+            raise click.UsageError(f"--with-case-key needs the deployment's key in ${CASE_KEY_ENV}")
+        case_key = os.environ[CASE_KEY_ENV].encode()
     try:
-        report = grade(read_submission(path.name, path.read_bytes(), exercise.name), exercise, seed)
+        report = grade(read_submission(path.name, path.read_bytes(), exercise.name), exercise, seed,
+                       case_key=case_key)
     except SubmissionError as exc:
-        report = error_report(exercise, seed, f"Cannot grade {path.name}: {exc}")
+        report = error_report(exercise, seed, f"Cannot grade {path.name}: {exc}", case_key)
     except SandboxUnavailable as exc:
         raise click.ClickException(f"grading refused: {exc} (see `gradegrad sandbox-check`)") from None
     fmt = "json" if as_json else fmt
@@ -116,14 +120,17 @@ def grade_command(exercise_name: str, path: Path, seed: int, as_json: bool, fmt:
         sys.stdout.write(text + "\n")
 
 
-@main.command("check-exercises")
+@click.command("check-exercises")
+@course_option
 @click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True,
               help="Check the hidden suites of seeds 0 .. N-1.")
 def check_exercises(seeds: int) -> None:
-    """Check every exercise: references against finite differences, mistakes against the suites of many seeds."""
+    """Check every exercise: references against finite differences (a value against its cross-check),
+    mistakes against the suites of many seeds."""
     from grader.checks import check_exercise
 
-    table = Table("exercise", "cases", "mistakes caught", "named", "worst FD error", "ok",
+    # the name in full, never cut short on a narrow terminal: the headers beside it wrap instead
+    table = Table(Column("exercise", no_wrap=True), "cases", "mistakes caught", "named", "error vs check", "ok",
                   title=f"seeds 0..{seeds - 1}")
     failed = []
     for exercise in load_course().values():

@@ -87,7 +87,7 @@ def explain_together(exercise: Exercise, answered: list[Answered], reports: list
         return
     mistake = named_mistake(exercise, answered, tol)
     detection = None if mistake else detect(exercise, answered, tol)
-    pattern = factor_pattern([a for a, _ in failing], tol)
+    pattern = factor_pattern([a for a, _ in failing], tol, exercise.answer_noun)
     float32 = looks_float32(answered, tol)
     hint = (mistake.hint if mistake else detection.hint if detection else pattern.summary if pattern
             else FLOAT32_HINT if float32 else None)
@@ -124,10 +124,11 @@ class FactorPattern:
     summary: str        # the sentence said once, as a hint
 
 
-def factor_pattern(failing: list[Answered], tol: Tolerance) -> FactorPattern | None:
-    """The one factor, constant or a size of the case, that turns the true gradient into every wrong value.
+def factor_pattern(failing: list[Answered], tol: Tolerance, noun: str = "gradient") -> FactorPattern | None:
+    """The one factor, constant or a size of the case, that turns the true answer into every wrong value.
 
-    None when some wrong value is not a multiple of its true gradient, or the multiples follow no one rule.
+    None when some wrong value is not a multiple of its true answer, or the multiples follow no one rule.
+    ``noun`` names what the answer is: "gradient", or "value" for an exercise asking for one.
     """
     factors = []
     for answered in failing:
@@ -146,9 +147,9 @@ def factor_pattern(failing: list[Answered], tol: Tolerance) -> FactorPattern | N
     if all(_same(f.value, factors[0].value) for f in factors):
         if not _telling(factors[0].value) and len(factors) == 1 and factors[0].entries == 1:
             return None  # one number is always some multiple of another
-        words = constant_words(factors[0].value)
+        words = constant_words(factors[0].value, noun)
         where = "In every failing case, each" if len(failing) > 1 else "Each"
-        return FactorPattern(words, f"{where} wrong array {words}, by the same factor throughout.")
+        return FactorPattern(words, f"{where} wrong {_thing(noun)} {words}, by the same factor throughout.")
     sign = 1.0 if factors[0].value > 0 else -1.0
     for name in factors[0].sizes:
         for power, words, why in ((1, "is n times", "a sum where the loss takes a mean?"),
@@ -157,19 +158,19 @@ def factor_pattern(failing: list[Answered], tol: Tolerance) -> FactorPattern | N
                 signed = words if sign > 0 else f"{words[:3]}-{words[3:]}"
                 if sign < 0:
                     why = "the opposite sign, and " + why
-                phrase = f"{signed} the true gradient ({why})"
-                return FactorPattern(phrase, f"In every failing case, each wrong array {signed} the true "
-                                             f"gradient, with n = len({name}): {why}")
+                phrase = f"{signed} the true {noun} ({why})"
+                return FactorPattern(phrase, f"In every failing case, each wrong {_thing(noun)} {signed} the true "
+                                             f"{noun}, with n = len({name}): {why}")
     return None
 
 
-# Factors a slip typically introduces, with what they usually mean.
+# Factors a slip typically introduces, with what they usually mean; {noun} is what the answer is.
 NAMED_FACTORS: dict[float, str] = {
-    -1.0: "has the opposite sign of the true gradient",
-    2.0: "is twice the true gradient (a factor of 2 too many)",
-    0.5: "is half the true gradient (a missing factor of 2?)",
-    -2.0: "is -2 times the true gradient (a sign and a factor of 2)",
-    -0.5: "is -1/2 times the true gradient (a sign and a missing factor of 2)",
+    -1.0: "has the opposite sign of the true {noun}",
+    2.0: "is twice the true {noun} (a factor of 2 too many)",
+    0.5: "is half the true {noun} (a missing factor of 2?)",
+    -2.0: "is -2 times the true {noun} (a sign and a factor of 2)",
+    -0.5: "is -1/2 times the true {noun} (a sign and a missing factor of 2)",
 }
 
 
@@ -178,14 +179,22 @@ def _telling(factor: float) -> bool:
     return any(_same(factor, value) for value in NAMED_FACTORS)
 
 
-def constant_words(factor: float) -> str:
+def constant_words(factor: float, noun: str = "gradient") -> str:
     """A constant factor in words; a negative one always says that the answer points the other way."""
     for value, words in NAMED_FACTORS.items():
         if _same(factor, value):
-            return words
+            return words.format(noun=noun)
+    if noun == "value":  # a number has no direction to point in
+        return ("is the true value scaled by a wrong factor" if factor > 0
+                else "has the opposite sign of the true value, and is scaled by a wrong factor")
     if factor > 0:
         return "points the right way but is scaled by a wrong factor"
     return "points the opposite way of the true gradient, and is scaled by a wrong factor"
+
+
+def _thing(noun: str) -> str:
+    """What one wrong part of an answer is called: an array of a gradient, or the value."""
+    return "value" if noun == "value" else "array"
 
 
 def case_message(exercise: Exercise, answered: Answered, tol: Tolerance,
@@ -207,7 +216,7 @@ def case_message(exercise: Exercise, answered: Answered, tol: Tolerance,
         if pattern is not None and comparison.status == "values":
             parts.append(f"'{comparison.label}' {pattern.words}")
         else:
-            parts.append(slot_message(comparison, answer, reference, tol, float32))
+            parts.append(slot_message(comparison, answer, reference, tol, float32, exercise.answer_noun))
     right = [f"'{c.label}'" for c in answered.comparisons if c.right]
     message = "; ".join(parts)
     if right:
@@ -217,7 +226,7 @@ def case_message(exercise: Exercise, answered: Answered, tol: Tolerance,
 
 
 def slot_message(comparison: Comparison, answer: Any, reference: np.ndarray, tol: Tolerance,
-                 float32: bool = False) -> str:
+                 float32: bool = False, noun: str = "gradient") -> str:
     label = f"'{comparison.label}'"
     if comparison.status == "shape":
         got, expected = comparison.got_shape, comparison.expected_shape
@@ -228,15 +237,15 @@ def slot_message(comparison: Comparison, answer: Any, reference: np.ndarray, tol
     if comparison.status == "nonfinite":
         return (f"{label} has non-finite values (NaN or inf) in {comparison.wrong} of {comparison.total} "
                 f"entries; look for an overflow or a division by zero")
-    return f"{label} {value_diagnosis(answer, reference, tol, comparison, float32)}"
+    return f"{label} {value_diagnosis(answer, reference, tol, comparison, float32, noun)}"
 
 
 def value_diagnosis(answer: np.ndarray, reference: np.ndarray, tol: Tolerance, comparison: Comparison,
-                    float32: bool = False) -> str:
+                    float32: bool = False, noun: str = "gradient") -> str:
     """Name a constant factor, a transpose or float32 rounding when the answer is one; never print values."""
     factor = proportional_factor(answer, reference, tol)
     if factor is not None and (answer.size > 1 or _telling(factor)):
-        return constant_words(factor)
+        return constant_words(factor, noun)
     if answer.ndim == 2 and answer.shape[0] == answer.shape[1] and close(answer, reference.T, tol).all():
         return "is the transpose of the true gradient"
     where = "" if comparison.total == 1 else f" in {comparison.wrong} of {comparison.total} entries"
@@ -365,6 +374,10 @@ class Detection:
 
 Predict = Callable[[Answered], list[np.ndarray] | None]
 
+# What a trusted function (a bank mistake's, or a prediction) may raise where it is not defined for a
+# case's shapes, as a student's code would (X @ r with X of shape (n, d), n != d).
+UNDEFINED = (ValueError, TypeError, IndexError, KeyError, FloatingPointError)
+
 
 def explains(answered: list[Answered], predict: Predict, tol: Tolerance) -> bool:
     """Whether ``predict``, a wrong answer to each case (a bank mistake's, or one built from the case's
@@ -373,7 +386,7 @@ def explains(answered: list[Answered], predict: Predict, tol: Tolerance) -> bool
     for case in answered:
         try:
             predicted = predict(case)
-        except (ValueError, TypeError, IndexError, KeyError, FloatingPointError):
+        except UNDEFINED:
             predicted = None
         if predicted is None or len(predicted) != len(case.references):
             if not case.right:
@@ -474,8 +487,10 @@ def one_sample(exercise: Exercise, answered: list[Answered], tol: Tolerance) -> 
             if explains(answered, predict, tol):
                 rows = " and ".join(f"{name}[{row}]" for name in names)
                 words = f"looks computed from {rows} alone"
-                hint = (f"Your answer is the gradient of the {which} sample's term alone ({rows}): the loss adds "
-                        f"a term for every i, so the gradient adds up the gradients of all the terms ({why})")
+                whole = ("the gradient adds up the gradients of all the terms" if exercise.returns != "value"
+                         else "its value takes every term")
+                hint = (f"Your answer is the {exercise.answer_noun} of the {which} sample's term alone ({rows}): "
+                        f"the loss adds a term for every i, so {whole} ({why})")
                 return Detection("one sample only", hint, f"the answer {words}")
     return None
 

@@ -15,7 +15,7 @@ import numpy as np
 from grader.compare import compare
 from grader.exercise import Case, Exercise
 from grader.feedback import Answered, describe, explain_together, mutation_message
-from grader.report import CaseReport, GradeReport, PublicView, SampleReport
+from grader.report import CaseReport, CheckReport, GradeReport, PublicView, SampleReport
 from grader.sandbox import default_runner
 from grader.sandbox.limits import DEFAULT_LIMITS, Limits
 from grader.sandbox.outcome import JailResult, Runner
@@ -32,9 +32,10 @@ KNOWN_EXCEPTIONS = frozenset(
 )
 
 
-def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | None = None,
-          limits: Limits | None = None) -> GradeReport:
-    """Grade ``source`` against the exercise's hidden suite for ``seed``.
+def grade(source: str, exercise: Exercise, seed: int = 0, *, case_key: bytes | None = None,
+          runner: Runner | None = None, limits: Limits | None = None) -> GradeReport:
+    """Grade ``source`` against the exercise's hidden suite for ``seed`` (keyed by the deployment's
+    ``case_key`` in the service; see Exercise.hidden_cases).
 
     Raises SandboxUnavailable, and grades nothing, when this host cannot isolate the
     submission: that is the grader's fault, never a result the student is charged for.
@@ -50,7 +51,7 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, runner: Runner | No
     """
     limits = limits or DEFAULT_LIMITS
     runner = runner or default_runner()
-    hidden = exercise.hidden_cases(seed)
+    hidden = exercise.hidden_cases(seed, case_key)
     samples = list(exercise.public_cases)
     run = run_cases(runner, source, exercise, samples + hidden, limits)
     runs = {case.name: case for case in run.reply.cases}
@@ -95,6 +96,25 @@ def samples_alone(runner: Runner, source: str, exercise: Exercise, limits: Limit
     the student then sees the samples not run, with that limit's message.
     """
     return run_cases(runner, source, exercise, list(exercise.public_cases), limits)
+
+
+def check_samples(source: str, exercise: Exercise, *, runner: Runner | None = None,
+                  limits: Limits | None = None) -> CheckReport:
+    """Run ``source`` on the public samples alone, as a student's check before spending an attempt.
+
+    The same run as ``samples_alone`` (its process never holds a hidden input), judged as a
+    graded run's samples are; nothing hidden is generated, so the deployment's case key is not
+    needed. Raises SandboxUnavailable as ``grade`` does.
+    """
+    limits = limits or DEFAULT_LIMITS
+    run = samples_alone(runner or default_runner(), source, exercise, limits)
+    samples, runs = list(exercise.public_cases), {case.name: case for case in run.reply.cases}
+    tol, error = tolerance_for(exercise.name), submission_error(exercise, run, limits)
+    reports = [judge_sample(exercise, case, runs.get(case.name), tol, error) for case in samples]
+    explain_together(exercise, *answered_cases(exercise, samples, runs, reports, tol), tol)
+    fail_mutated(exercise, samples, runs, reports)
+    return CheckReport(exercise=exercise.name, passed=error is None and all(r.passed for r in reports),
+                       samples=reports, error=error, output=run.stdout + run.stderr)
 
 
 def wrote_text(run: JailResult) -> bool:
@@ -206,9 +226,10 @@ def run_cases(runner: Runner, source: str, exercise: Exercise, cases: list[Case]
     return runner.run(job, limits)
 
 
-def error_report(exercise: Exercise, seed: int, error: str) -> GradeReport:
+def error_report(exercise: Exercise, seed: int, error: str, case_key: bytes | None = None) -> GradeReport:
     """A report for a submission that could not even be run, every hidden case not run."""
-    cases = [CaseReport(c.name, False, f"Not run: {error}", kind="not_run") for c in exercise.hidden_cases(seed)]
+    cases = [CaseReport(c.name, False, f"Not run: {error}", kind="not_run")
+             for c in exercise.hidden_cases(seed, case_key)]
     return GradeReport(exercise=exercise.name, score=0.0, passed=False, cases=cases, error=error, seed=seed)
 
 

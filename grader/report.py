@@ -55,6 +55,24 @@ class PublicView:
 
 
 @dataclass
+class CheckReport:
+    """A check against the public samples alone (``grader.pipeline.check_samples``): no score, no hidden case.
+
+    Its run held the samples' inputs and nothing else, so everything the code wrote in it (its
+    answers, exceptions, tracebacks and output) may be shown to the student as it is.
+    """
+
+    exercise: str
+    passed: bool
+    samples: list[SampleReport]
+    error: str | None = None
+    output: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**vars(self), "samples": [dict(vars(sample)) for sample in self.samples]}
+
+
+@dataclass
 class GradeReport:
     exercise: str
     score: float

@@ -25,6 +25,8 @@ SLOW_FIXTURES = {
     "service": SERVED,
     "embedded_service": SERVED,
     "redis_postgres_service": SERVED,
+    "course_service": SERVED,
+    "client_venv": "installs gradegrad-client into a fresh virtualenv from the package index",
     "new_postgres_database": "uses PostgreSQL",
     "redis_settings": "uses Redis",
     "private_redis": "starts a redis-server",

@@ -12,6 +12,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from gradegrad_client.display import visible
+from grader.course import current_course
 from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
 from web.models import IN_FLIGHT
 from web.strict_json import StrictJSONProvider
@@ -24,6 +25,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     make_private_folder(Path(app.instance_path))
     app.config.from_mapping(default_config(Path(app.instance_path)))
     app.config.from_prefixed_env("GRADEGRAD")
+    if "GRADEGRAD_CASE_KEY" in os.environ:  # as typed: from_prefixed_env would read "1e5" as a number
+        app.config["CASE_KEY"] = os.environ["GRADEGRAD_CASE_KEY"]
     if test_config:
         app.config.from_mapping(test_config)
     for url in (app.config["DATABASE_URL"], app.config["BROKER_URL"]):
@@ -32,13 +35,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.finalize = shown_on_page
     app.jinja_env.globals["IN_FLIGHT"] = IN_FLIGHT
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
+    if not app.config.get("CASE_KEY"):
+        # The hidden cases' key: a deployment whose workers do not share this folder sets GRADEGRAD_CASE_KEY.
+        app.config["CASE_KEY"] = instance_secret(Path(app.instance_path) / "case_key")
     if app.config["MAX_CONTENT_LENGTH"] is None:
         # Room for a file at the limit and its form or JSON wrapping (escaping can double a source's length).
         app.config["MAX_CONTENT_LENGTH"] = 2 * app.config["MAX_UPLOAD_BYTES"] + 64 * 1024
 
     from web import auth, db, errors, security
     from web.queue import celery_init_app
+
+    current_course()  # a course folder that cannot be loaded stops the start, with every problem
 
     db.init_app(app)
     auth.init_app(app)
@@ -75,6 +83,11 @@ def default_config(instance: Path) -> dict[str, Any]:
         "MAX_UPLOAD_BYTES": 256 * 1024,
         # How many of a student's submissions may be queued or running at once (instructors are not limited).
         "MAX_IN_FLIGHT": 2,
+        # Checks against the public samples a student may run a minute (instructors are not limited).
+        "CHECKS_PER_MINUTE": 6,
+        # A check still queued or running this long after it was asked for was lost (a broker restart,
+        # a killed worker): it is then shown as failed, and the student checks again.
+        "CHECK_LOST_AFTER_SECONDS": 600,
         "API_TOKEN_DAYS": TOKEN_LIFETIME.days,
         # The number of reverse proxies whose X-Forwarded-* headers to trust (0: none, served directly).
         "PROXY_FIX_HOPS": 0,
@@ -85,12 +98,23 @@ def default_config(instance: Path) -> dict[str, Any]:
     }
 
 
-def instance_secret(instance: Path) -> str:
-    """A secret key kept in the instance folder, so sessions survive restarts without configuration."""
-    path = instance / "secret_key"
+def instance_secret(path: Path) -> str:
+    """A secret kept in the instance folder, so that sessions (and hidden cases) survive restarts
+    without configuration.
+
+    Web and workers start together and may all find it missing: each writes a candidate aside and
+    links it into place, which only the first does, so every process reads the same secret.
+    """
     if not path.exists():
-        create_private_file(path)
-        path.write_text(secrets.token_hex(32))
+        candidate = path.with_name(f".{path.name}.{os.getpid()}")
+        create_private_file(candidate)
+        candidate.write_text(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_text().strip()
 
 

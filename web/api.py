@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from exercises import EXERCISES
 from web.auth import TokenRefused, csrf, issue_token, token_in_use
-from web.catalogue import find_published, publish_catalogue
+from web.catalogue import exercise_of, find_published, publish_catalogue
+from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
 from web.errors import error_response
 from web.json_body import json_object, string_field
@@ -73,7 +73,7 @@ def revoke_token() -> Any:
 @bp.get("/exercises")
 def exercises() -> Response:
     rows = [row for row in publish_catalogue(get_session()) if row.visible or g.api_user.is_instructor]
-    return jsonify([{"name": row.name, "title": EXERCISES[row.name].title, "signature": EXERCISES[row.name].signature,
+    return jsonify([{"name": row.name, "title": exercise_of(row).title, "signature": exercise_of(row).signature,
                      "opens_at": iso(row.opens_at), "due_at": iso(row.due_at)} for row in rows])
 
 
@@ -82,12 +82,38 @@ def create_submission() -> Any:
     name, filename, data = submission_payload()
     published = find_published(get_session(), name, g.api_user) if name else None
     if published is None:
-        return error_response(404 if name else 400, f"Unknown exercise '{name}'" if name else "Say which 'exercise'")
+        return unknown_exercise(name)
     try:
         submission = submit(get_session(), g.api_user, published, filename, data)
     except Refused as exc:
         return error_response(exc.status, exc.message, exc.headers())
     return jsonify(result_dict(submission, g.api_user)), 202
+
+
+@bp.post("/checks")
+def create_check() -> Any:
+    """Check code against the public samples alone: no attempt, not in the history or the gradebook."""
+    name, filename, data = submission_payload()
+    published = find_published(get_session(), name, g.api_user) if name else None
+    if published is None:
+        return unknown_exercise(name)
+    try:
+        check = start_check(get_session(), g.api_user, published, filename, data)
+    except Refused as exc:
+        return error_response(exc.status, exc.message, exc.headers())
+    return jsonify(check_dict(check)), 202
+
+
+@bp.get("/checks/<int:check_id>")
+def check_result(check_id: int) -> Any:
+    check = visible_check(get_session(), g.api_user, check_id)
+    if check is None:
+        return error_response(404, f"No check {check_id}")
+    return jsonify(check_dict(check))
+
+
+def unknown_exercise(name: str) -> tuple[Response, int]:
+    return error_response(404 if name else 400, f"Unknown exercise '{name}'" if name else "Say which 'exercise'")
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -10,10 +10,11 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from web.models import IN_FLIGHT, CourseExercise, Submission, User, table_of, utcnow
+from web.models import IN_FLIGHT, CourseExercise, SampleCheck, Submission, User, table_of, utcnow
 from web.queue import LIVE
 
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 
 class Refused(Exception):
@@ -54,6 +55,10 @@ RECENT = select(Submission.created_at).where(*COUNTED, Submission.created_at > b
 IN_FLIGHT_COUNT = select(func.count()).select_from(Submission).where(
     Submission.user_id == bindparam("student"), Submission.status.in_(IN_FLIGHT), Submission.queue == LIVE)
 IN_FLIGHT_RETRY_SECONDS = 10
+# A student's checks against the public samples in the last minute, over every exercise.
+RECENT_CHECKS = select(SampleCheck.created_at).where(SampleCheck.user_id == bindparam("student"),
+                                                     SampleCheck.created_at > bindparam("since")) \
+    .order_by(SampleCheck.created_at.desc())
 
 
 def quota(session: Session, user: User, published: CourseExercise, now: datetime | None = None) -> Quota:
@@ -101,3 +106,23 @@ def check_open(session: Session, user: User, published: CourseExercise, now: dat
         raise Refused(429, f"Rate limit: {published.name} takes {published.per_hour} submissions an hour; "
                            f"your next submission is allowed at {left.next_at:%Y-%m-%d %H:%M:%S} UTC "
                            f"(in {math.ceil(wait / 60)} min)", retry_after=wait)
+
+
+def check_rate(session: Session, user: User, now: datetime | None = None) -> None:
+    """Raise Refused (429, with Retry-After) once ``user`` ran CHECKS_PER_MINUTE checks in the last minute.
+
+    Checks cost no attempt, so this limit is what keeps them from taking the workers from gradings.
+    The student's row is locked first, as check_open does, so two checks at once cannot both take
+    the last place. Instructors are not limited.
+    """
+    if user.is_instructor:
+        return
+    now = now or utcnow()
+    most = int(current_app.config["CHECKS_PER_MINUTE"])
+    session.execute(LOCK_STUDENT, {"student": user.id})
+    recent = list(session.scalars(RECENT_CHECKS, {"student": user.id, "since": now - MINUTE}))
+    if len(recent) >= most:
+        next_at = recent[most - 1] + MINUTE
+        wait = max(1, math.ceil((next_at - now).total_seconds()))
+        raise Refused(429, f"Rate limit: {most} checks against the public samples a minute; your next check is "
+                           f"allowed at {next_at:%H:%M:%S} UTC (in {wait} s)", retry_after=wait)

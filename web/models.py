@@ -234,3 +234,35 @@ class Regrade(Base):
 
     def __repr__(self) -> str:
         return f"<Regrade {self.id} of submission {self.submission_id}: {self.old_score} -> {self.new_score}>"
+
+
+class SampleCheck(Base):
+    """A check of code against the exercise's public samples alone: no attempt, no score, no gradebook.
+
+    A table of its own rather than a kind of submission, so that nothing that counts, lists or
+    grades submissions (attempts, the hourly limit, history, the gradebook, statistics, regrades,
+    the sweep) can take a check for one. status follows Status; report holds CheckReport.to_dict().
+    A student's checks are kept an hour (web/checks.py).
+    """
+
+    __tablename__ = "sample_checks"
+    __table_args__ = (Index("ix_sample_checks_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("course_exercises.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=Status.QUEUED)
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    exercise: Mapped[CourseExercise] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SampleCheck {self.id} {self.status} passed={self.passed}>"

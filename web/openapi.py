@@ -53,10 +53,12 @@ SCHEMAS: dict[str, Any] = {
         "got": {"type": "object", "additionalProperties": VALUES},
         "traceback": {"type": ["string", "null"], "description": "The code's own traceback lines when the sample "
                                                                  "raised (absent from reports graded before it)"}}),
-    "Submission": strict(["id", "exercise", "status", "filename", "seed", "created_at", "days_late"], {
+    "Submission": strict(["id", "exercise", "status", "filename", "created_at", "days_late"], {
         "id": {"type": "integer"}, "exercise": TEXT,
         "status": {"enum": [status.value for status in Status]},
-        "filename": TEXT, "seed": {"type": "integer"}, "created_at": TEXT, "days_late": {"type": "integer"},
+        "filename": TEXT, "created_at": TEXT, "days_late": {"type": "integer"},
+        "seed": {"type": "integer", "description": "Instructors only: the seed of the hidden suite, which with "
+                                                   "the deployment's case key reproduces its cases"},
         "score": {"type": "number", "description": "Once graded: the fraction of hidden cases passed"},
         "effective_score": {"type": ["number", "null"], "description": "The score after the late policy"},
         "passed": {"type": "boolean"}, "error": OPTIONAL_TEXT,
@@ -66,19 +68,35 @@ SCHEMAS: dict[str, Any] = {
         "output": {"type": "string", "description": "What the code printed on the public samples alone"},
         "hidden_output": {"type": "string", "description": "Instructors only: what the code printed in the "
                                                           "graded run, hidden cases included"}}),
+    "Check": strict(["id", "exercise", "status", "filename", "created_at"], {
+        "id": {"type": "integer"}, "exercise": TEXT,
+        "status": {"enum": [status.value for status in Status],
+                   "description": "graded once every sample was run and judged; error when the check could not run"},
+        "filename": TEXT, "created_at": TEXT,
+        "passed": {"type": "boolean", "description": "Once finished: whether every public sample passed"},
+        "error": OPTIONAL_TEXT,
+        "samples": {"type": "array", "items": {"$ref": "#/components/schemas/Sample"},
+                    "description": "Every public sample, passed or not, with its inputs, expected and got values"},
+        "output": {"type": "string", "description": "What the code printed on the public samples"}}),
 }
 
 
 def openapi_document() -> dict[str, Any]:
-    submission = {"$ref": "#/components/schemas/Submission"}
+    submission, check = {"$ref": "#/components/schemas/Submission"}, {"$ref": "#/components/schemas/Check"}
+    submission_body = {
+        "application/json": {"schema": {"type": "object", "required": ["exercise", "source"],
+                                        "properties": {"exercise": {"type": "string"}, "source": {"type": "string"}}}},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["exercise", "file"],
+                                           "properties": {"exercise": {"type": "string"},
+                                                          "file": {"type": "string", "format": "binary"}}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "GradeGrad API", "version": "1",
                  "description": "Submit gradient functions for grading and read the results. "
                                 "Every call but POST /tokens needs 'Authorization: Bearer TOKEN'; a token "
                                 "expires (see expires_at) and DELETE /tokens/current revokes it. A 429 carries "
-                                "Retry-After: the seconds until the next submission (or, after too many failed "
-                                "sign-ins, the next try) is allowed."},
+                                "Retry-After: the seconds until the next submission or check (or, after too many "
+                                "failed sign-ins, the next try) is allowed."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
@@ -99,18 +117,22 @@ def openapi_document() -> dict[str, Any]:
             "/submissions": {
                 "post": {
                     "summary": "Submit source (JSON) or a .py/.ipynb file (multipart) for grading",
-                    "requestBody": {"required": True, "content": {
-                        "application/json": {"schema": {"type": "object", "required": ["exercise", "source"],
-                                                         "properties": {"exercise": {"type": "string"},
-                                                                        "source": {"type": "string"}}}},
-                        "multipart/form-data": {"schema": {"type": "object", "required": ["exercise", "file"],
-                                                           "properties": {"exercise": {"type": "string"},
-                                                                          "file": {"type": "string",
-                                                                                   "format": "binary"}}}}}},
+                    "requestBody": {"required": True, "content": submission_body},
                     "responses": {"202": response("Queued", submission), **errors(400, 401, 403, 404, 413, 429, 503)}},
                 "get": {"summary": "Your own submissions, newest first",
                         "responses": {"200": response("Your history", {"type": "array", "items": submission}),
                                       **errors(401)}}},
+            "/checks": {"post": {
+                "summary": "Check source (JSON) or a .py/.ipynb file (multipart) against the public samples alone: "
+                           "no attempt is spent and nothing is graded or listed in your history. Limited to "
+                           "CHECKS_PER_MINUTE checks a minute (429 with Retry-After past it)",
+                "requestBody": {"required": True, "content": submission_body},
+                "responses": {"202": response("Queued", check), **errors(400, 401, 404, 413, 429, 503)}}},
+            "/checks/{id}": {"get": {
+                "summary": "A check's status, and every sample's expected and got values once finished",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}],
+                "responses": {"200": response("The check", check), **errors(401, 404)}}},
             "/submissions/{id}": {"get": {
                 "summary": "A submission's status, and its result once graded",
                 "parameters": [{"name": "id", "in": "path", "required": True,

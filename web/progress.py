@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exercises import EXERCISES, Exercise
-from web.catalogue import publish_catalogue
+from grader.exercise import Exercise
+from web.catalogue import exercise_of, publish_catalogue
 from web.late import effective_score
 from web.models import IN_FLIGHT, CourseExercise, Submission, User
 
@@ -40,7 +40,7 @@ def exercise_rows(session: Session, user: User) -> list[ExerciseRow]:
             continue
         attempts = [s for s in mine if s.exercise_id == published.id]
         scores = [score for s in attempts if (score := effective_score(s)) is not None]
-        rows.append(ExerciseRow(published, EXERCISES[published.name], len(attempts), max(scores, default=None),
+        rows.append(ExerciseRow(published, exercise_of(published), len(attempts), max(scores, default=None),
                                 any(s.passed for s in attempts),
                                 sum(s.status in IN_FLIGHT for s in attempts)))
     return rows

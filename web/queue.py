@@ -11,6 +11,7 @@ from kombu import Exchange, Queue
 
 LIVE, REGRADE = "live", "regrade"
 GRADE_TASK = "worker.tasks.grade_submission"
+CHECK_TASK = "worker.checks.check_samples"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -21,7 +22,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery = Celery(app.name, task_cls=FlaskTask, include=["worker.tasks"])
+    celery = Celery(app.name, task_cls=FlaskTask, include=["worker.tasks", "worker.checks"])
     celery.config_from_object(celery_config(app.config))
     if app.config["BROKER_URL"].startswith("sqla+"):
         use_sqlalchemy_polling(float(app.config["BROKER_POLL_SECONDS"]))
@@ -70,3 +71,8 @@ def new_task_id() -> str:
 def send_grading(celery: Celery, submission_id: int, queue: str, task_id: str | None = None) -> str:
     """Queue the grading of a committed submission; returns the task id."""
     return celery.send_task(GRADE_TASK, args=[submission_id], queue=queue, task_id=task_id).id
+
+
+def send_check(celery: Celery, check_id: int, task_id: str) -> None:
+    """Queue a committed sample check on the live queue: a student waits for it as for a grading."""
+    celery.send_task(CHECK_TASK, args=[check_id], queue=LIVE, task_id=task_id)

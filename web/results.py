@@ -19,13 +19,15 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     sample's expected answer as what the code answered: the digits of an answer below the
     tolerance are the code's to choose, and may carry hidden inputs. With the exercise's
     hidden verdicts off a student sees neither the verdict of each hidden case nor the hints
-    those verdicts gave (a public sample's hint stays).
+    those verdicts gave (a public sample's hint stays). The seed, too, is for instructors only.
     """
     data: dict[str, Any] = {
         "id": submission.id, "exercise": submission.exercise.name, "status": submission.status,
-        "filename": submission.filename, "seed": submission.seed,
+        "filename": submission.filename,
         "created_at": submission.created_at.isoformat() + "Z", "days_late": days_late(submission),
     }
+    if viewer.is_instructor:  # with the deployment's case key, the seed names the hidden cases
+        data["seed"] = submission.seed
     if submission.status not in FINISHED:
         return data
     report = submission.report or {}

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-# Everything is served from this origin: no CDN, no inline script or style, no framing.
+# Everything is served from this origin: no CDN, no inline script, no inline style but by a page's nonce
+# (style_nonce), no framing.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+STYLE_NONCE = "gradegrad.style_nonce"  # kept in the request's WSGI environ: one nonce per request
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+def style_nonce() -> str:
+    """A nonce for this response's CSP style-src, for a page whose script injects its own styles.
+
+    The exercise page's editor (CodeMirror) puts its styles in a <style> element it creates, and
+    CodeMirror's way under a CSP is a nonce (EditorView.cspNonce). Only a page that asks for one
+    gets it, fresh per response; scripts stay 'self' only.
+    """
+    return str(request.environ.setdefault(STYLE_NONCE, secrets.token_urlsafe(18)))
 
 
 def init_app(app: Flask) -> None:
@@ -24,11 +38,15 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.session_interface = SessionInterface()
     app.after_request(add_headers)
+    app.jinja_env.globals["style_nonce"] = style_nonce
 
 
 def add_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if STYLE_NONCE in request.environ:
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", f"style-src 'self' 'nonce-{request.environ[STYLE_NONCE]}'")
     return response
 
 

@@ -10,7 +10,7 @@ from types import FrameType
 
 from web.queue import LIVE, REGRADE
 
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADEGRAD = [sys.executable, "-m", "gradegrad_client"]
 
 
 def commands(host: str, port: int, web_workers: int, concurrency: int) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -10,16 +11,19 @@ from flask_login import current_user, login_required, login_user, logout_user
 from grader.pipeline import to_plain
 from web.auth import end_sessions
 from web.catalogue import exercise_of, find_published
+from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
 from web.limits import Refused, quota
 from web.mathtext import render_statement
+from web.models import CourseExercise
 from web.progress import exercise_rows
 from web.results import result_dict
 from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("student", __name__)
+BOTH_SENT = "Both code written on the page and an uploaded file were sent: send one or the other, not both"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,27 +64,53 @@ def index() -> str:
 @login_required
 def exercise(name: str) -> str:
     form = SubmitForm()
-    earlier = request.args.get("from", type=int)
+    earlier, checked = request.args.get("from", type=int), request.args.get("check", type=int)
     if earlier and (submission := visible_submission(get_session(), current_user, earlier)):
         form.source.data = submission.source  # "fix it and submit again" starts from the code that failed
+    elif checked and (check := visible_check(get_session(), current_user, checked)):
+        form.source.data = check.source  # back from a check's page (without JavaScript) to the code checked
     return exercise_page(name, form)
 
 
 @bp.post("/exercises/<name>")
 @login_required
 def submit_exercise(name: str) -> Any:
+    return take_code(name, lambda published, filename, data: url_for(
+        "student.result", submission_id=submit(get_session(), current_user, published, filename, data).id))
+
+
+@bp.post("/exercises/<name>/check")
+@login_required
+def check_exercise(name: str) -> Any:
+    """Check the code against the public samples: no attempt is spent (see web/checks.py)."""
+    return take_code(name, lambda published, filename, data: url_for(
+        "student.check", check_id=start_check(get_session(), current_user, published, filename, data).id))
+
+
+def take_code(name: str, send: Callable[[CourseExercise, str, bytes], str]) -> Any:
+    """Validate the exercise form, ``send`` the code the student chose, and redirect to where ``send`` says;
+    a refusal shows the form again with the reason."""
     form = SubmitForm()
     published = find_published(get_session(), name, current_user) or abort(404)
     if not form.validate_on_submit():
         return exercise_page(name, form), 400
-    upload = form.file.data
-    filename, data = (upload.filename, upload.read()) if upload else ("editor.py", form.source.data.encode())
     try:
-        submission = submit(get_session(), current_user, published, filename, data)
+        return redirect(send(published, *chosen_code(form)))
     except Refused as exc:
         flash(exc.message, "error")
         return exercise_page(name, form), exc.status, exc.headers()
-    return redirect(url_for("student.result", submission_id=submission.id))
+
+
+def chosen_code(form: SubmitForm) -> tuple[str, bytes]:
+    """(file name, bytes) of what the student chose to send: the code written on the page or a file.
+
+    The page's script sends only the chosen one; a form that carries both (without the script, say)
+    is refused rather than one of them silently winning.
+    """
+    upload, source = form.file.data, form.source.data or ""
+    if upload and source.strip():
+        raise Refused(400, BOTH_SENT)
+    return (upload.filename, upload.read()) if upload else ("editor.py", source.encode())
 
 
 def exercise_page(name: str, form: SubmitForm) -> str:
@@ -91,6 +121,20 @@ def exercise_page(name: str, form: SubmitForm) -> str:
                            samples=[(case.name, {k: to_plain(v) for k, v in case.inputs.items()})
                                     for case in exercise.public_cases],
                            quota=quota(get_session(), current_user, published))
+
+
+@bp.get("/checks/<int:check_id>")
+@login_required
+def check(check_id: int) -> str:
+    found = visible_check(get_session(), current_user, check_id) or abort(404)
+    return render_template("student/check.html", check=check_dict(found))
+
+
+@bp.get("/checks/<int:check_id>/status")
+@login_required
+def check_status(check_id: int) -> Any:
+    found = visible_check(get_session(), current_user, check_id) or abort(404)
+    return jsonify(status=found.status)
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -28,14 +28,7 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
     The file is read before check_open locks the student's row (the whole database on SQLite):
     reading a notebook may take a second, and no other student's submission waits for it.
     """
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    if len(data) > limit:
-        raise Refused(413, f"The file is too large: {math.ceil(len(data) / 1024)} KiB, and files up to "
-                           f"{limit // 1024} KiB are accepted")
-    try:
-        source = read_submission(filename, data, published.name)
-    except SubmissionError as exc:
-        raise Refused(400, f"Cannot grade {filename}: {exc}") from None
+    source = read_source(published, filename, data)
     check_open(session, user, published)
     # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD.
     submission = Submission(user_id=user.id, exercise_id=published.id, filename=strict_value(filename)[:255],
@@ -44,6 +37,18 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
     session.add(submission)
     session.flush()
     return submission
+
+
+def read_source(published: CourseExercise, filename: str, data: bytes) -> str:
+    """The Python source in ``data`` (a .py file or a notebook), or Refused saying why there is none."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if len(data) > limit:
+        raise Refused(413, f"The file is too large: {math.ceil(len(data) / 1024)} KiB, and files up to "
+                           f"{limit // 1024} KiB are accepted")
+    try:
+        return read_submission(filename, data, published.name)
+    except SubmissionError as exc:
+        raise Refused(400, f"Cannot grade {filename}: {exc}") from None
 
 
 def submit(session: Session, user: User, published: CourseExercise, filename: str, data: bytes) -> Submission:

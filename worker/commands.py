@@ -8,6 +8,7 @@ import tempfile
 import click
 from flask import Flask
 
+from grader.cli import course_option, load_course
 from web.instance import keep_new_files_private
 from web.queue import LIVE, REGRADE
 
@@ -19,8 +20,10 @@ from web.queue import LIVE, REGRADE
 @click.option("--beat", is_flag=True, help="Also run the periodic sweep that re-queues lost submissions.")
 @click.option("--name", help="The worker's node name (default: QUEUES@HOST.PID); %h is the host name.")
 @click.option("--loglevel", default="INFO", show_default=True)
+@course_option
 def worker(queues: str, concurrency: int | None, beat: bool, name: str | None, loglevel: str) -> None:
     """Run a grading worker (Celery, prefork) on the configured broker."""
+    load_course()  # a broken course folder stops here, with every problem
     keep_new_files_private()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # a grading must not spawn BLAS threads
     from worker.celery_app import celery_app, flask_app

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from exercises import EXERCISES
 from gradegrad_client.strict_json import strict_value
+from grader.course import current_course
 from web.models import CaseResult, CourseExercise, Regrade, Status, Submission, WorkerHeartbeat, table_of, utcnow
 from web.queue import REGRADE, new_task_id
 
@@ -82,7 +82,7 @@ def record_report(session: Session | Connection, submission_id: int, report: dic
     text, never refused by the database (which would only retry the grading into the same refusal).
     """
     report = strict_value(report)
-    exercise = EXERCISES.get(report.get("exercise", ""))
+    exercise = current_course().exercises.get(report.get("exercise", ""))
     mistakes = {m.hint: m.name for m in exercise.mistakes} if exercise else {}
     session.execute(DELETE_CASES, {"row": submission_id})
     if report["cases"]:

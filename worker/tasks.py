@@ -16,7 +16,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from exercises import UnknownExercise, get_exercise
+from grader.course import current_course
+from grader.exercise import UnknownExercise
 from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
@@ -68,10 +69,10 @@ def grade_submission(self, submission_id: int) -> str:
         if claimed is None:
             return f"skipped #{submission_id}"
         try:
-            report = grade(claimed.source, get_exercise(claimed.exercise), claimed.seed).to_dict()
+            report = grade(claimed.source, current_course().exercises.get_exercise(claimed.exercise), claimed.seed,
+                           case_key=str(current_app.config["CASE_KEY"]).encode()).to_dict()
         except UnknownExercise:
-            return store_failure(connection, submission_id,
-                                 f"The exercise '{claimed.exercise}' is no longer in the catalogue", charged=False)
+            return store_failure(connection, submission_id, unknown_exercise(claimed.exercise), charged=False)
         except SoftTimeLimitExceeded:
             return store_failure(connection, submission_id, TOO_LONG, charged=False)
         except SandboxUnavailable:
@@ -132,6 +133,12 @@ def stopped_at_hard_limit(sender: Task | None = None, task_id: str = "", excepti
 
     with flask_app.app_context(), session_scope(session_factory(flask_app)) as session:
         fail_if_held(session, int(args[0]), task_id, TOO_LONG, charged=False)
+
+
+def unknown_exercise(name: str) -> str:
+    """What the student reads when the web accepted an exercise this worker's course lacks."""
+    return (f"The grading server has no exercise '{name}': it runs another version of the course. "
+            "This cost no attempt; your instructor can regrade it once the servers agree")
 
 
 def store_failure(connection: Connection, submission_id: int, message: str, *, charged: bool) -> str:

@@ -6,7 +6,8 @@ channel. The grader validates and compares them outside the jail, so nothing the
 submission does here can decide a verdict.
 
 The job is a 4-byte big-endian length, a JSON header that lists the input arrays (key, dtype,
-shape), then the arrays' raw bytes one after the other. The channel is a stream of blobs,
+shape) and holds the text arguments (an activation's name, say), then the arrays' raw bytes
+one after the other. The channel is a stream of blobs,
 each a 4-byte big-endian length and its bytes. A JSON blob may announce ``arrays`` more
 blobs, each one ``.npy`` file. A case's blob names under ``mutated`` the arguments the call
 changed in place, if any.
@@ -104,6 +105,8 @@ def case_arguments(case: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[
         key = f"{case['index']}.{arg['name']}"
         if arg["kind"] == "float":
             args.append(float(arrays[key]))
+        elif arg["kind"] == "text":
+            args.append(str(arg["value"]))
         elif arg["kind"] == "list":
             args.append([arrays[f"{key}.{j}"].copy() for j in range(arg["length"])])
         else:
@@ -202,7 +205,7 @@ def changed_arguments(case: dict[str, Any], arrays: dict[str, np.ndarray], args:
             same = (len(value) == len(before) and all(a is b for a, b in zip(value, before, strict=True))
                     and all(_same_array(a, arrays[f"{key}.{j}"]) for j, a in enumerate(before)))
         else:
-            same = True  # a Python float cannot be changed in place
+            same = True  # a Python float or str cannot be changed in place
         if not same:
             changed.append(arg["name"])
     return changed

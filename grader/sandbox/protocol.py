@@ -75,7 +75,8 @@ class ChannelReply:
 
 
 def encode_job(job: Job) -> bytes:
-    """The job as bytes: a JSON header listing every input array, then the arrays' raw bytes."""
+    """The job as bytes: a JSON header listing every input array (and holding any text argument), then the
+    arrays' raw bytes."""
     arrays: dict[str, np.ndarray] = {}
     cases = []
     for index, case in enumerate(job.cases):
@@ -90,6 +91,9 @@ def encode_job(job: Job) -> bytes:
             elif isinstance(value, np.ndarray):
                 args.append({"name": name, "kind": "array"})
                 arrays[key] = value
+            elif isinstance(value, str):
+                # an option such as an activation's name: it travels in the JSON header, never as an array
+                args.append({"name": name, "kind": "text", "value": value})
             else:
                 args.append({"name": name, "kind": "float"})
                 arrays[key] = np.asarray(float(value))

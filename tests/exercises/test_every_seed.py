@@ -10,8 +10,8 @@ from exercises import EXERCISES, get_exercise
 from exercises.rnn_bptt.cases import LONG_MEMORY_STEPS
 from exercises.rnn_bptt.mistakes import _truncated_after
 from exercises.softmax_ce_grad import cases as softmax_cases
+from gradegrad_client.command import main
 from grader.checks import answered, check_exercise
-from grader.cli import main
 from grader.exercise import Mistake
 from grader.feedback import Answered, explain_together
 from grader.pipeline import grade

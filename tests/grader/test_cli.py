@@ -94,4 +94,4 @@ def test_gradescope_results_json(tmp_path):
 
 def test_check_exercises_prints_a_table_per_exercise():
     out = gradegrad("check-exercises").stdout
-    assert "mse_grad" in out and "worst FD error" in out
+    assert "mse_grad" in out and "error vs check" in out

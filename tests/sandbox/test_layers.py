@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from exercises import get_exercise
-from grader.cli import main
+from gradegrad_client.command import main
 from grader.pipeline import grade
 from grader.report import GradeReport
 from grader.sandbox import landlock, layers, seccomp_filter

@@ -8,7 +8,7 @@ import sys
 import pytest
 import requests
 
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADEGRAD = [sys.executable, "-m", "gradegrad_client"]
 
 
 @pytest.fixture

@@ -32,13 +32,16 @@ def test_exercises_lists_the_catalogue_with_name_and_title(client, make_user, to
     assert "mse_grad" in names and names["mse_grad"]
 
 
-def test_a_json_submission_is_queued_and_stored_with_its_seed(client, session, make_user, token_for):
+def test_a_json_submission_is_queued_with_a_seed_only_instructors_see(client, session, make_user, token_for):
     answer = client.post("/api/v1/submissions", json={"exercise": "mse_grad", "source": RIGHT},
                          headers=token_for(make_user()))
     assert answer.status_code == 202
     assert answer.json["status"] == "queued" and answer.json["exercise"] == "mse_grad"
+    assert "seed" not in answer.json
     row = session.get(Submission, answer.json["id"])
-    assert row.source == RIGHT and row.status == "queued" and row.task_id and row.seed == answer.json["seed"]
+    assert row.source == RIGHT and row.status == "queued" and row.task_id and row.seed is not None
+    seen = client.get(f"/api/v1/submissions/{row.id}", headers=token_for(make_user("prof", role="instructor")))
+    assert seen.json["seed"] == row.seed
 
 
 def test_a_notebook_upload_is_graded_from_its_code_cells(client, session, make_user, token_for):

@@ -1,6 +1,8 @@
-"""In headless Chromium: a student fixes mse_grad with the hint's help; the instructor sees it and takes the CSV.
+"""In headless Chromium: a student fixes mse_grad with the hint's help (without JavaScript: the plain form works);
+the instructor sees it and takes the CSV. Another student writes in the editor, keeps a draft, checks against the
+public samples and submits.
 
-Screenshots of the student's result page and of the dashboard are saved under artifacts/screenshots/.
+Screenshots of the student's result page, the editor and the dashboard are saved under artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ def sign_in(context, service, username):
     return page
 
 
+def paste_into_the_editor(page, text):
+    """Paste as a person does (the editor reads the clipboard event), replacing what is selected."""
+    page.eval_on_selector(".cm-content", """(editor, text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", text)
+
+
 def submit_from_the_editor(page, source):
     page.fill("textarea[name=source]", source)
     page.click("text=Submit for grading")
@@ -29,11 +40,18 @@ def submit_from_the_editor(page, source):
 
 
 def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, embedded_service, screenshots):
-    student = browser.new_context(viewport={"width": 1200, "height": 900})
+    student = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False)
     page = sign_in(student, embedded_service, "grace")
     assert "Gradient of the mean squared error" in page.inner_text("main")
 
     page.goto(f"{embedded_service.url}/exercises/mse_grad")
+    assert page.is_hidden("#send-choice") and page.is_visible("text=Write your code or upload a file, not both")
+    page.fill("textarea[name=source]", WRONG)
+    page.click("#check-button")  # without JavaScript: the check's own page, which refreshes itself until done
+    page.wait_for_selector("#check-result[data-status=graded]", timeout=30_000)
+    assert "got      dy_hat = [-1.0, 0.0, 2.0]" in page.inner_text("#check-result")
+    page.click("#back-to-code")
+    assert page.input_value("textarea[name=source]") == WRONG
     submit_from_the_editor(page, WRONG)
     assert "Not yet" in page.inner_text("#verdict")
     assert "keep the factor 1/n" in page.inner_text(".hints")
@@ -65,3 +83,69 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     assert "missing 1/n" in page.inner_text("#mistakes")
     page.screenshot(path=str(screenshots / "instructor-exercise.png"), full_page=True)
     instructor.close()
+
+
+def test_a_student_writes_in_the_editor_keeps_the_draft_checks_the_samples_and_submits(
+        browser, embedded_service, screenshots):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = sign_in(context, embedded_service, "ada")
+    refused = []  # what the pages' CSP refused: an inline script, a style without the page's nonce, another origin
+    page.on("console", lambda message: refused.append(message.text) if "Content Security" in message.text else None)
+    page.goto(f"{embedded_service.url}/exercises/mse_grad")
+    assert page.is_hidden("textarea[name=source]") and page.is_visible("text=Write here")
+    assert "press Esc, then Tab" in page.inner_text("#editor-help")
+    assert page.get_attribute(".cm-content", "aria-labelledby") == "source-label"
+
+    page.click(".cm-content")
+    page.keyboard.type("import numpy as np\n\ndef mse_grad(y_hat, y):\n")  # Enter indents the body by itself
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # Tab indents, rather than leaving the editor
+    page.keyboard.type("return 2 * (y_hat - y)")
+    assert page.input_value("textarea[name=source]") == WRONG.rstrip("\n")
+    assert page.locator(".cm-lineNumbers .cm-gutterElement", has_text="4").count() == 1
+    assert page.locator(".cm-content span", has_text="return").first.get_attribute("class")  # highlighted
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")  # Esc, then Tab: the keyboard leaves the editor
+    assert page.evaluate("document.activeElement.id") == "check-button"
+
+    page.reload()
+    assert page.input_value("textarea[name=source]") == WRONG.rstrip("\n"), "the draft was not kept"
+    assert "return 2 * (y_hat - y)" in page.inner_text(".cm-content")
+
+    page.click("#check-button")
+    result = page.wait_for_selector("#check-panel #check-result[data-status=graded]", timeout=30_000)
+    shown = result.inner_text()
+    assert "✓ Public sample “worked example: n = 1”" in shown
+    assert "✗ Public sample “three points”" in shown
+    assert "expected dy_hat = [-0.3333333333333333, 0.0, 0.6666666666666666]" in shown
+    assert "got      dy_hat = [-1.0, 0.0, 2.0]" in shown
+    page.screenshot(path=str(screenshots / "student-editor-check.png"), full_page=True)
+
+    page.click(".cm-content")
+    page.keyboard.press("Control+a")
+    paste_into_the_editor(page, RIGHT)
+    assert page.input_value("textarea[name=source]") == RIGHT
+    page.click("text=Submit for grading")
+    page.wait_for_selector("#verdict", timeout=30_000)
+    assert "Passed: score 100%" in page.inner_text("#verdict")
+    history = embedded_service.api("GET", "/submissions", "ada").json()
+    assert [row["status"] for row in history] == ["graded"], "the check was counted as a submission"
+    assert refused == []
+    context.close()
+
+
+def test_a_student_who_chooses_upload_sends_the_file_and_not_the_editor(browser, embedded_service, tmp_path):
+    context = browser.new_context()
+    page = sign_in(context, embedded_service, "grace")
+    page.goto(f"{embedded_service.url}/exercises/linreg_grad")
+    page.click(".cm-content")
+    paste_into_the_editor(page, "this draft is not sent")
+    page.check("text=Upload a file")
+    assert page.is_hidden(".cm-editor") and page.is_visible("input[type=file]")
+    upload = tmp_path / "answer.py"
+    upload.write_text("def linreg_grad(a, b, x, y):\n    return 0\n")
+    page.set_input_files("input[type=file]", str(upload))
+    page.click("text=Submit for grading")
+    page.wait_for_selector("#verdict", timeout=30_000)
+    assert "answer.py" in page.inner_text("main")
+    context.close()

@@ -1,4 +1,4 @@
-"""`gradegrad login`, `submit`, `status` and `history` against a running service, as a student types them."""
+"""`gradegrad login`, `submit`, `check`, `status` and `history` against a running service, as a student types them."""
 
 from __future__ import annotations
 
@@ -38,6 +38,23 @@ def test_login_with_a_wrong_password_says_so(embedded_service, tmp_path):
     done = embedded_service.run("login", "--server", embedded_service.url, "--username", "ada", "--password", "no",
                                 env={"XDG_CONFIG_HOME": str(tmp_path)})
     assert done.returncode == 2 and "Wrong username or password" in done.stderr
+
+
+def test_check_shows_expected_and_got_for_each_sample_and_spends_no_attempt(as_ada, tmp_path):
+    before = json.loads(as_ada("history", "--json").stdout)
+    (tmp_path / "wrong.py").write_text(WRONG)
+    done = as_ada("check", "mse_grad", str(tmp_path / "wrong.py"))
+    assert done.returncode == 1, done.stderr
+    assert "mse_grad: NOT YET  1/2 public samples (a check: no attempt spent, not graded)" in done.stdout
+    assert "expected dy_hat = [-0.3333333333333333, 0.0, 0.6666666666666666]" in done.stdout
+    assert "got      dy_hat = [-1.0, 0.0, 2.0]" in done.stdout
+    (tmp_path / "right.py").write_text(RIGHT)
+    done = as_ada("check", "mse_grad", str(tmp_path / "right.py"), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["passed"] is True and result["status"] == "graded"
+    assert [sample["passed"] for sample in result["samples"]] == [True, True]
+    assert json.loads(as_ada("history", "--json").stdout) == before
 
 
 def test_submit_prints_the_report_and_exits_1_when_not_passed(as_ada, tmp_path):

@@ -20,7 +20,7 @@ from web.models import CaseResult, Submission, User
 from web.queue import LIVE, send_grading
 from web.regrades import regrade_exercise
 
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADEGRAD = [sys.executable, "-m", "gradegrad_client"]
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
 

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from web import auth
-from web.models import ApiToken, FailedSignIn, Regrade, Submission, utcnow
+from web.models import ApiToken, FailedSignIn, Regrade, SampleCheck, Status, Submission, utcnow
 
 SECRET = "GRACES_SECRET_ANSWER"
 REPORT = {"score": 1.0, "passed": True, "error": None, "hints": [], "samples": [], "output": SECRET + "_OUTPUT",
@@ -25,9 +25,10 @@ def routes(app, prefix=""):
             if rule.endpoint != "static" and rule.rule.startswith(prefix)]
 
 
-def fill(rule, victims_submission):
+def fill(rule, victims_submission, victims_check):
     """The rule's URL aimed at the victim's work; a new kind of argument must be taught here, or this fails."""
-    values = {"submission_id": victims_submission.id, "name": "mse_grad", "plot": "histogram"}
+    values = {"submission_id": victims_submission.id, "check_id": victims_check.id, "name": "mse_grad",
+              "plot": "histogram"}
     unknown = set(rule.arguments) - values.keys()
     assert not unknown, f"{rule.rule}: teach this test what to put in {unknown}"
     return rule.endpoint, {key: values[key] for key in rule.arguments}
@@ -40,50 +41,61 @@ def graces_work(make_user, make_submission):
                            status="graded", score=1.0, passed=True, report=REPORT)
 
 
+@pytest.fixture
+def graces_check(session, graces_work):
+    check = SampleCheck(user_id=graces_work.user_id, exercise_id=graces_work.exercise_id, filename="mine.py",
+                        source=graces_work.source, status=Status.GRADED, passed=True, report=REPORT)
+    session.add(check)
+    session.commit()
+    return check
+
+
 def test_every_route_with_an_id_refuses_another_students_submission(app, client, session, make_user, sign_in,
-                                                                    token_for, graces_work):
+                                                                    token_for, graces_work, graces_check):
     ada = make_user("ada")
     sign_in(ada)
     urls = app.url_map.bind("localhost")
     tried = []
     for rule in routes(app):
-        if "submission_id" not in rule.arguments:
+        if not {"submission_id", "check_id"} & rule.arguments:
             continue
-        url = urls.build(*fill(rule, graces_work))
+        url = urls.build(*fill(rule, graces_work, graces_check))
         for method in set(METHODS) & rule.methods:
             answer = client.open(url, method=method, headers=token_for(ada))
             assert answer.status_code in (403, 404), f"{method} {url} answered {answer.status_code}"
             assert SECRET not in answer.text, f"{method} {url} showed grace's work"
             tried.append(f"{method} {url}")
     assert {f"GET /submissions/{graces_work.id}", f"GET /api/v1/submissions/{graces_work.id}",
-            f"POST /instructor/submissions/{graces_work.id}/regrade"} <= set(tried)
+            f"POST /instructor/submissions/{graces_work.id}/regrade", f"GET /checks/{graces_check.id}",
+            f"GET /api/v1/checks/{graces_check.id}"} <= set(tried)
     session.expire_all()
     assert session.get(Submission, graces_work.id).status == "graded"
     assert session.scalar(select(func.count()).select_from(Regrade)) == 0
 
 
 def test_no_page_or_api_route_shows_another_students_work(app, client, session, make_user, sign_in, token_for,
-                                                          graces_work):
+                                                          graces_work, graces_check):
     ada = make_user("ada")
     sign_in(ada)
     urls = app.url_map.bind("localhost")
     for rule in routes(app):
-        endpoint, values = fill(rule, graces_work)
+        endpoint, values = fill(rule, graces_work, graces_check)
         for method in set(METHODS) & rule.methods:
             url = urls.build(endpoint, values)
-            answer = client.open(url, method=method, headers=token_for(ada), query_string={"from": graces_work.id})
+            answer = client.open(url, method=method, headers=token_for(ada),
+                                 query_string={"from": graces_work.id, "check": graces_check.id})
             assert SECRET not in answer.text, f"{method} {url} showed grace's work"
     assert "grace" not in client.get("/submissions").text
 
 
 def test_a_student_reaches_no_instructor_route_by_any_method(app, client, session, make_user, sign_in, graces_work,
-                                                             published):
+                                                             graces_check, published):
     sign_in(make_user("ada"))
     urls = app.url_map.bind("localhost")
     instructor_routes = routes(app, "/instructor")
     assert len(instructor_routes) >= 8
     for rule in instructor_routes:
-        url = urls.build(*fill(rule, graces_work))
+        url = urls.build(*fill(rule, graces_work, graces_check))
         for method in set(METHODS) & rule.methods:
             answer = client.open(url, method=method, data={"visible": "", "per_hour": "1000"})
             assert answer.status_code == 404, f"{method} {url} answered {answer.status_code}"

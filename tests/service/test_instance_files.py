@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import stat
@@ -12,12 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from web import create_app
+from web import create_app, instance_secret
 from web.auth import create_user
 from web.db import session_factory, session_scope
 from web.migrate import upgrade
 
-GRADEGRAD = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADEGRAD = [sys.executable, "-m", "gradegrad_client"]
 
 
 def modes(folder: Path) -> dict[str, int]:
@@ -59,7 +60,8 @@ def test_an_older_instance_folder_is_made_private_when_the_app_starts(tmp_path, 
     monkeypatch.delenv("GRADEGRAD_SECRET_KEY", raising=False)
     app = create_app()
     assert app.config["SECRET_KEY"] == "kept"
-    assert modes(folder) == {".": 0o700, "gradegrad.sqlite3": 0o600, "broker.sqlite3": 0o600, "secret_key": 0o600}
+    assert modes(folder) == {".": 0o700, "gradegrad.sqlite3": 0o600, "broker.sqlite3": 0o600, "secret_key": 0o600,
+                             "case_key": 0o600}
     app.extensions["db_engine"].dispose()
 
 
@@ -81,3 +83,23 @@ def test_the_sweep_scheduler_keeps_its_schedule_private(tmp_path):
     found = modes(folder)
     assert any(name.startswith("celerybeat-schedule") for name in found), found
     assert found == {".": 0o700, **{name: 0o600 for name in found if name != "."}}
+
+
+def read_secret_when_released(barrier, path: Path, results) -> None:
+    barrier.wait()
+    results.put(instance_secret(path))
+
+
+def test_processes_starting_together_all_read_the_same_generated_secret(tmp_path):
+    """`gradegrad serve` starts the web and its workers at once on a new instance folder."""
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(6), context.Queue()
+    processes = [context.Process(target=read_secret_when_released, args=(barrier, tmp_path / "case_key", results))
+                 for _ in range(6)]
+    for process in processes:
+        process.start()
+    secrets = {results.get(timeout=60) for _ in processes}
+    for process in processes:
+        process.join(timeout=60)
+    assert len(secrets) == 1 and len(secrets.pop()) == 64
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["case_key"]

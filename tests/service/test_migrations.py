@@ -33,7 +33,7 @@ def test_the_migrations_go_down_and_up_again(database_url):
 def test_db_upgrade_creates_the_embedded_database_and_publishes_the_catalogue(tmp_path):
     env = {"GRADEGRAD_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "GRADEGRAD_SECRET_KEY": "x",
            "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", "db", "upgrade"],
+    done = subprocess.run([sys.executable, "-m", "gradegrad_client", "db", "upgrade"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "exercises published" in done.stdout and (tmp_path / "fresh.sqlite3").exists()

@@ -89,6 +89,19 @@ def test_the_content_security_policy_allows_nothing_from_elsewhere_and_no_inline
     assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY and "script-src 'self'" in CONTENT_SECURITY_POLICY
 
 
+def test_the_exercise_page_admits_the_editor_s_styles_by_a_fresh_nonce_and_nothing_else(client, make_user):
+    make_user()
+    client.post("/login", data={"username": "ada", "password": "correct horse battery"})
+    nonces = []
+    for _ in range(2):
+        answer = client.get("/exercises/mse_grad")
+        nonce = re.search(r'data-style-nonce="([^"]+)"', answer.text).group(1)
+        assert answer.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1] and len(nonces[0]) >= 24
+
+
 def test_with_the_database_unreachable_the_api_answers_503_in_its_json_shape(make_app):
     app = make_app(DATABASE_URL=UNREACHABLE_DATABASE)
     answer = app.test_client().post("/api/v1/submissions", json={"exercise": "mse_grad", "source": "x = 1"},

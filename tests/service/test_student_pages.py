@@ -60,6 +60,25 @@ def test_submitting_a_file_upload_uses_the_file(client, session, make_user, sign
     assert session.query(Submission).one().filename == "mine.py"
 
 
+def test_a_form_with_both_code_written_and_a_file_is_refused_and_queues_nothing(client, session, make_user, sign_in):
+    sign_in(make_user())
+    answer = client.post("/exercises/mse_grad", data={"source": WRONG, "file": (io.BytesIO(WRONG.encode()), "mine.py")},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 400
+    assert ("Both code written on the page and an uploaded file were sent: send one or the other, not both"
+            in answer.text)
+    assert session.query(Submission).count() == 0
+
+
+def test_the_exercise_page_enhances_a_plain_form_with_the_editor_served_here(client, make_user, sign_in):
+    sign_in(make_user())
+    page = client.get("/exercises/mse_grad").text
+    assert '<script src="/static/editor/editor.js" defer' in page and "<script>" not in page
+    assert '<textarea class="code" data-draft-key="gradegrad-draft:ada:mse_grad"' in page
+    assert '<fieldset class="send-choice" id="send-choice" hidden>' in page  # the choice needs the script
+    assert '<label for="source" id="source-label">' in page and "press Esc,\n      then Tab" in page
+
+
 def test_a_closed_exercise_refuses_with_a_message(client, session, make_user, sign_in, published):
     row = published("mse_grad")
     row.due_at, row.late_penalty_per_day = utcnow() - timedelta(days=1), None

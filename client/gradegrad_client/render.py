@@ -63,6 +63,24 @@ def render_report(report: dict[str, Any], console: Console) -> None:
                      "Output of the graded run, hidden cases included (truncated)")
 
 
+def render_check(check: dict[str, Any], console: Console) -> None:
+    """Show a check against the public samples (the API's object): every sample with its expected and got values."""
+    samples = check.get("samples", [])
+    verdict = Text("EVERY SAMPLE PASSED", style="bold green") if check.get("passed") else Text("NOT YET",
+                                                                                              style="bold red")
+    passed = sum(sample["passed"] is True for sample in samples)
+    console.print(Text.assemble(plain(check["exercise"]), ": ", verdict,
+                                f"  {passed}/{len(samples)} public samples (a check: no attempt spent, not graded)"))
+    if check.get("error"):
+        console.print(Panel(plain(check["error"]), title="Error", border_style="red"))
+    for sample in samples:
+        console.print(sample_panel(sample))
+    tracebacks = list(dict.fromkeys(s["traceback"] for s in samples if s.get("traceback")))
+    for text in tracebacks[:1]:
+        console.print(Panel(plain(text.rstrip()), title="Your traceback", border_style="yellow"))
+    output_panel(console, check.get("output"), "Your output (truncated)")
+
+
 def output_panel(console: Console, output: str | None, title: str) -> None:
     """The first OUTPUT_LINES lines of an output, if there is any."""
     output = visible(output or "").rstrip()  # first: splitlines() would take a CR that overwrites for a line end
@@ -73,9 +91,11 @@ def output_panel(console: Console, output: str | None, title: str) -> None:
 
 
 def sample_panel(sample: dict[str, Any]) -> Panel:
-    """A failing public sample: it may show inputs, expected and got."""
+    """A public sample, passed or not: it may show inputs, expected and got."""
     lines = [plain(sample["message"])]
     lines += [plain(f"{name} = {value}") for name, value in sample["inputs"].items()]
     lines += [plain(f"expected {label} = {value}") for label, value in sample["expected"].items()]
     lines += [plain(f"got      {label} = {value}") for label, value in sample["got"].items()]
-    return Panel(Group(*lines), title=plain(f"Public sample '{sample['name']}'"), border_style="magenta")
+    mark = "✓" if sample["passed"] else "✗"
+    return Panel(Group(*lines), title=plain(f"{mark} Public sample '{sample['name']}'"),
+                 border_style="green" if sample["passed"] else "magenta")

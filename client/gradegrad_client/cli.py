@@ -1,4 +1,4 @@
-"""The command-line client of a GradeGrad server: login, submit, status, history (HTTP only, no Flask)."""
+"""The command-line client of a GradeGrad server: login, submit, check, status, history (HTTP only, no Flask)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from gradegrad_client.display import visible
-from gradegrad_client.render import plain, render_report
+from gradegrad_client.render import plain, render_check, render_report
 from gradegrad_client.strict_json import strict_dumps
 
 DONE = ("graded", "error")
+SUBMISSIONS, CHECKS = "submissions", "checks"  # the API's collections a command waits on
 
 
 def poll_delays(first: float = 0.1, growth: float = 1.5, longest: float = 1.0) -> Iterator[float]:
@@ -125,11 +126,34 @@ def logout() -> None:
 def submit(exercise: str, path: Path, as_json: bool, timeout: float) -> None:
     """Submit FILE (.py or .ipynb) for EXERCISE and wait for the grade; exit 0 if it passed, 1 if not."""
     config = load_config()
-    with path.open("rb") as upload:
-        created = call("POST", "/submissions", config, data={"exercise": exercise}, files={"file": (path.name, upload)})
-    result = wait_for(created["id"], config, timeout)
+    result = wait_for(send(exercise, path.name, path.read_bytes(), config), config, timeout)
     show(result, as_json)
     sys.exit(0 if result.get("passed") else 1)
+
+
+@click.command("check")
+@click.argument("exercise")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the check as one JSON object.")
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait for the check.")
+def check(exercise: str, path: Path, as_json: bool, timeout: float) -> None:
+    """Check FILE (.py or .ipynb) against EXERCISE's public samples, showing expected and got for each: it spends
+    no attempt and is not graded. Exit 0 if every sample passed, 1 if not."""
+    config = load_config()
+    created = call("POST", "/checks", config, data={"exercise": exercise},
+                   files={"file": (path.name, path.read_bytes())})
+    result = wait_for(int(created["id"]), config, timeout, CHECKS)
+    if as_json:
+        click.echo(strict_dumps(result))
+    else:
+        render_check(result, Console())
+    sys.exit(0 if result.get("passed") else 1)
+
+
+def send(exercise: str, filename: str, content: bytes, config: dict[str, str]) -> int:
+    """Upload a submission; its id."""
+    created = call("POST", "/submissions", config, data={"exercise": exercise}, files={"file": (filename, content)})
+    return int(created["id"])
 
 
 @click.command("status")
@@ -156,19 +180,21 @@ def history(as_json: bool) -> None:
     Console().print(table)
 
 
-def wait_for(submission_id: int, config: dict[str, str], timeout: float) -> dict[str, Any]:
-    """Poll until the submission is graded, with a spinner on stderr (stdout stays clean for --json)."""
+def wait_for(item_id: int, config: dict[str, str], timeout: float, kind: str = SUBMISSIONS) -> dict[str, Any]:
+    """Poll a submission (or, with ``kind`` CHECKS, a check) until it is finished, with a spinner on stderr
+    (stdout stays clean for --json)."""
     deadline, delays = time.monotonic() + timeout, poll_delays()
-    with Console(stderr=True).status(f"Submission {submission_id}: queued") as spinner:
+    name = f"{'Submission' if kind == SUBMISSIONS else 'Check'} {item_id}"
+    with Console(stderr=True).status(f"{name}: queued") as spinner:
         while True:
             time.sleep(next(delays))
-            result = call("GET", f"/submissions/{submission_id}", config)
+            result = call("GET", f"/{kind}/{item_id}", config)
             if result["status"] in DONE:
                 return result
             if time.monotonic() > deadline:
-                raise ServiceError(f"Submission {submission_id} is still {result['status']} after {timeout:g} s; "
-                                   f"check later with `gradegrad status {submission_id}`")
-            spinner.update(f"Submission {submission_id}: {result['status']}")
+                later = f"; check later with `gradegrad status {item_id}`" if kind == SUBMISSIONS else ""
+                raise ServiceError(f"{name} is still {result['status']} after {timeout:g} s{later}")
+            spinner.update(f"{name}: {result['status']}")
 
 
 def show(result: dict[str, Any], as_json: bool) -> None:

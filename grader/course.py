@@ -1,0 +1,190 @@
+"""A course: the exercises graded, either the built-in demo course or an instructor's course folder.
+
+A course folder lives outside the platform, usually in its own private repository: one package
+per exercise (``<name>/__init__.py`` exposing ``EXERCISE``, as the built-in exercises do) and an
+optional ``course.toml``::
+
+    title = "Mathematics of machine learning"
+    builtin = ["mse_grad", "linreg_grad"]   # built-in exercises to include (true: all of them)
+
+Reading a folder imports the instructor's packages (trusted code, never a student's) and
+reports every problem at once, each with its file and line, instead of stopping at the first.
+The process reads its course once, from ``GRADEGRAD_COURSE_DIR`` (or no folder: the built-in
+course); web and workers must be given the same folder, and a restart makes edits live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import sys
+import tomllib
+import traceback
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+
+from grader.exercise import Catalogue, Exercise
+
+COURSE_DIR_ENV = "GRADEGRAD_COURSE_DIR"
+BUILTIN_GROUP = "gradegrad.course"
+SETTINGS_FILE = "course.toml"
+# An exercise's name appears in URLs, file names and the contract's JSON.
+EXERCISE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+SETTINGS: dict[str, type | tuple[type, ...]] = {"title": str, "builtin": (bool, list)}
+
+
+class CourseError(Exception):
+    """A course that cannot be loaded; ``problems`` holds every one, each naming its file and line."""
+
+    def __init__(self, folder: Path, problems: list[str]) -> None:
+        super().__init__(f"the course in {folder} cannot be loaded:\n" + "\n".join(f"  {p}" for p in problems))
+        self.folder = folder
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Course:
+    """The exercises a deployment grades, with the course's title; ``folder`` None is the built-in course."""
+
+    title: str
+    exercises: Catalogue
+    folder: Path | None = None
+
+
+def builtin_course() -> Course:
+    """The demo course the platform ships, registered under the entry-point group ``gradegrad.course``."""
+    points = list(entry_points(group=BUILTIN_GROUP))
+    if not points:
+        raise CourseError(Path("."), [f"no built-in course is installed (entry-point group {BUILTIN_GROUP!r})"])
+    loaded = points[0].load()
+    return Course("GradeGrad demo course", loaded if isinstance(loaded, Catalogue) else Catalogue(loaded))
+
+
+def current_course() -> Course:
+    """This process's course: the folder named by ``GRADEGRAD_COURSE_DIR``, else the built-in course."""
+    folder = os.environ.get(COURSE_DIR_ENV)
+    return _loaded(Path(folder).expanduser().resolve() if folder else None)
+
+
+@cache
+def _loaded(folder: Path | None) -> Course:
+    return read_course(folder) if folder else builtin_course()
+
+
+def forget_loaded_courses() -> None:
+    """Read the course again on next use (after its files changed, in a process that stays up)."""
+    _loaded.cache_clear()
+
+
+def read_course(folder: Path) -> Course:
+    """Load the course folder ``folder``; raises CourseError listing every problem found."""
+    if not folder.is_dir():
+        raise CourseError(folder, [f"{folder} is not a folder"])
+    problems: list[str] = []
+    settings = read_settings(folder / SETTINGS_FILE, problems)
+    exercises = included_builtins(settings.get("builtin", False), problems)
+    package = course_package(folder)
+    for sub in sorted(path for path in folder.iterdir() if path.is_dir() and not path.name.startswith((".", "_"))):
+        if not (sub / "__init__.py").is_file():
+            if any(sub.glob("*.py")):
+                problems.append(f"{sub.name}/: has Python files but no __init__.py, so it is not an exercise")
+            continue
+        exercise = load_exercise(folder, package, sub.name, problems)
+        if exercise is None:
+            continue
+        if exercise.name in exercises:
+            problems.append(f"{sub.name}/__init__.py: the exercise '{exercise.name}' is defined twice "
+                            "(a built-in exercise of that name is included by course.toml)")
+            continue
+        exercises[exercise.name] = exercise
+    if problems:
+        raise CourseError(folder, problems)
+    return Course(str(settings.get("title", folder.name)), exercises, folder)
+
+
+def read_settings(path: Path, problems: list[str]) -> dict[str, object]:
+    if not path.is_file():
+        return {}
+    try:
+        settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        problems.append(f"{SETTINGS_FILE}: {exc}")
+        return {}
+    for key, value in settings.items():
+        if key not in SETTINGS:
+            problems.append(f"{SETTINGS_FILE}: unknown setting '{key}' (known: {', '.join(SETTINGS)})")
+        elif not isinstance(value, SETTINGS[key]):
+            problems.append(f"{SETTINGS_FILE}: '{key}' has the wrong type ({type(value).__name__})")
+    return settings
+
+
+def included_builtins(wanted: object, problems: list[str]) -> Catalogue:
+    """The built-in exercises course.toml includes: ``builtin = true`` for all, or a list of names."""
+    if not isinstance(wanted, list):
+        return Catalogue(builtin_course().exercises) if wanted is True else Catalogue()
+    builtin = builtin_course().exercises
+    included = Catalogue()
+    for name in wanted:
+        if name in builtin:
+            included[name] = builtin[name]
+        else:
+            problems.append(f"{SETTINGS_FILE}: 'builtin' names '{name}', which is not a built-in exercise "
+                            f"(built-in: {', '.join(builtin)})")
+    return included
+
+
+def course_package(folder: Path) -> str:
+    """Import the folder as a package of its own, named after its path, so that its exercises may
+    use relative imports (``from . import cases``, ``from .. import shared``) and two courses never
+    share modules; modules of an earlier reading of the same folder are dropped first."""
+    name = "gradegrad_course_" + hashlib.sha256(str(folder).encode()).hexdigest()[:12]
+    for loaded in [module for module in sys.modules if module == name or module.startswith(name + ".")]:
+        del sys.modules[loaded]
+    spec = importlib.util.spec_from_loader(name, loader=None, is_package=True)
+    assert spec is not None and spec.submodule_search_locations is not None
+    spec.submodule_search_locations.append(str(folder))
+    sys.modules[name] = importlib.util.module_from_spec(spec)
+    return name
+
+
+def load_exercise(folder: Path, package: str, name: str, problems: list[str]) -> Exercise | None:
+    """The ``EXERCISE`` of the package ``folder/name``, or None with the problem recorded."""
+    where = f"{name}/__init__.py"
+    if not EXERCISE_NAME.fullmatch(name):
+        problems.append(f"{name}/: an exercise's folder is named in lower case letters, digits and _, "
+                        "starting with a letter")
+        return None
+    try:
+        module: ModuleType = importlib.import_module(f"{package}.{name}")
+    except Exception as exc:  # noqa: BLE001 - any failure of the instructor's code is reported, with its line
+        problems.append(failure_line(folder, exc))
+        return None
+    exercise = getattr(module, "EXERCISE", None)
+    if not isinstance(exercise, Exercise):
+        problems.append(f"{where}: defines no EXERCISE (a grader.exercise.Exercise)")
+        return None
+    if exercise.name != name:
+        problems.append(f"{where}: EXERCISE is named '{exercise.name}' but its folder is '{name}'; "
+                        "name the folder after the exercise")
+        return None
+    return exercise
+
+
+def failure_line(folder: Path, exc: BaseException) -> str:
+    """'file:line: what went wrong', the line being the last one of the course's own files involved."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{relative(folder, exc.filename)}:{exc.lineno}: syntax error: {exc.msg}"
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if Path(frame.filename).resolve().is_relative_to(folder)]
+    where = f"{relative(folder, frames[-1].filename)}:{frames[-1].lineno}: " if frames else ""
+    return f"{where}{type(exc).__name__}: {exc}"
+
+
+def relative(folder: Path, filename: str) -> str:
+    path = Path(filename).resolve()
+    return str(path.relative_to(folder)) if path.is_relative_to(folder) else filename
