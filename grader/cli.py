@@ -19,7 +19,7 @@ import click
 from rich.console import Console
 from rich.table import Column, Table
 
-from grader.course import COURSE_DIR_ENV, CourseError, current_course
+from grader.course import COURSE_DIR_ENV, CourseError, course_root, current_course, failure_line
 
 CASE_KEY_ENV = "GRADEGRAD_CASE_KEY"
 
@@ -53,7 +53,9 @@ def load_course() -> Catalogue:
 @course_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_exercises(as_json: bool) -> None:
-    """List the exercise catalogue."""
+    """List the exercise catalogue, and what a submission may import."""
+    from grader.sandbox.imports import available_sentence
+
     course = load_course()
     if as_json:
         click.echo(json.dumps([{"name": e.name, "title": e.title, "signature": e.signature}
@@ -63,6 +65,7 @@ def list_exercises(as_json: bool) -> None:
     for exercise in course.values():
         table.add_row(exercise.name, exercise.title, exercise.signature)
     Console().print(table)
+    click.echo(available_sentence())
 
 
 @click.command("grade")
@@ -99,11 +102,12 @@ def grade_command(exercise_name: str, path: Path, seed: int, with_case_key: bool
     case_key = None
     if with_case_key:
         if not os.environ.get(CASE_KEY_ENV):
-            raise click.UsageError(f"--with-case-key needs the deployment's key in ${CASE_KEY_ENV}")
+            raise click.UsageError(f"--with-case-key needs the deployment's key in ${CASE_KEY_ENV} (a deployment "
+                                   "without one keeps it in its instance folder: instance/case_key)")
         case_key = os.environ[CASE_KEY_ENV].encode()
     try:
-        report = grade(read_submission(path.name, path.read_bytes(), exercise.name), exercise, seed,
-                       case_key=case_key)
+        program = read_submission(path.name, path.read_bytes(), exercise.name)
+        report = grade(program.source, exercise, seed, case_key=case_key, notes=program.notes)
     except SubmissionError as exc:
         report = error_report(exercise, seed, f"Cannot grade {path.name}: {exc}", case_key)
     except SandboxUnavailable as exc:
@@ -134,7 +138,12 @@ def check_exercises(seeds: int) -> None:
                   title=f"seeds 0..{seeds - 1}")
     failed = []
     for exercise in load_course().values():
-        check = check_exercise(exercise, range(seeds))
+        try:
+            check = check_exercise(exercise, range(seeds))
+        except Exception as exc:  # noqa: BLE001 - the exercise's own code failed: say where, and check the others
+            table.add_row(exercise.name, "–", "–", "–", "–", "[red]no[/]")
+            failed.append(f"{exercise.name}: its own code failed: {failure_line(course_root(exercise), exc)}")
+            continue
         table.add_row(exercise.name, str(check.cases), f"{check.mistakes - len(check.uncaught)}/{check.mistakes}",
                       f"{check.mistakes - len(check.unhinted)}/{check.mistakes}", f"{check.worst_fd_error:.1e}",
                       "[green]yes[/]" if check.ok else "[red]no[/]")

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import inspect
+import keyword
 import os
 import re
 import sys
@@ -35,6 +37,11 @@ BUILTIN_GROUP = "gradegrad.course"
 SETTINGS_FILE = "course.toml"
 # An exercise's name appears in URLs, file names and the contract's JSON.
 EXERCISE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def valid_name(name: str) -> bool:
+    """Whether ``name`` can name an exercise: it is the student's function's name, so no keyword either."""
+    return bool(EXERCISE_NAME.fullmatch(name)) and not keyword.iskeyword(name)
 SETTINGS: dict[str, type | tuple[type, ...]] = {"title": str, "builtin": (bool, list)}
 
 
@@ -155,9 +162,9 @@ def course_package(folder: Path) -> str:
 def load_exercise(folder: Path, package: str, name: str, problems: list[str]) -> Exercise | None:
     """The ``EXERCISE`` of the package ``folder/name``, or None with the problem recorded."""
     where = f"{name}/__init__.py"
-    if not EXERCISE_NAME.fullmatch(name):
+    if not valid_name(name):
         problems.append(f"{name}/: an exercise's folder is named in lower case letters, digits and _, "
-                        "starting with a letter")
+                        "starting with a letter, and is not a Python keyword")
         return None
     try:
         module: ModuleType = importlib.import_module(f"{package}.{name}")
@@ -183,6 +190,11 @@ def failure_line(folder: Path, exc: BaseException) -> str:
               if Path(frame.filename).resolve().is_relative_to(folder)]
     where = f"{relative(folder, frames[-1].filename)}:{frames[-1].lineno}: " if frames else ""
     return f"{where}{type(exc).__name__}: {exc}"
+
+
+def course_root(exercise: Exercise) -> Path:
+    """The folder of the course an exercise's code is in: the parent of the package of its case generator."""
+    return Path(inspect.getfile(exercise.generate_cases)).resolve().parent.parent
 
 
 def relative(folder: Path, filename: str) -> str:

@@ -1,4 +1,4 @@
-"""Extract a submission's source from a Jupyter notebook's code cells.
+"""Read a Jupyter notebook's code cells, as the parts of the program to grade.
 
 Reads untrusted input with the parser: call it through ``grader.submission.read_submission``,
 which runs it in a child under CPU, memory and time limits.
@@ -6,7 +6,6 @@ which runs it in a child under CPU, memory and time limits.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import warnings
@@ -14,35 +13,28 @@ from typing import Any
 
 import nbformat
 
+from grader.definitions import Part, Program, Ungradable, graded_program, split_lines
+
 # IPython lines that are not Python: magics (%time, %%writefile), shell escapes (!pip ...),
 # help queries (np.sum?) and automagic-free assignments from shell (x = !ls).
 IPYTHON_LINE = re.compile(r"^\s*(%|!|\?|\S+\s*=\s*!)|\?\s*$")
-TOO_COMPLEX = "the source is too complex to parse"
 
 
-class NotebookError(ValueError):
-    """The notebook cannot be read, or none of its cells define the function."""
+class NotebookError(Ungradable):
+    """The notebook cannot be read."""
 
 
-def notebook_source(text: str, function: str) -> str:
-    """The code of every cell that parses, magics dropped, if any cell defines ``function``.
+def notebook_program(text: str, function: str) -> Program:
+    """What of the notebook defines ``function``, its other code cells commented out, and notes on what was skipped.
 
-    Cells that do not parse on their own (say, unfinished work) are left out, so one broken
-    scratch cell does not fail a notebook whose function is fine.
+    A cell that does not parse (unfinished work, say) is skipped with its line and the error, so one
+    broken scratch cell does not fail a notebook whose function is fine.
     """
-    cells, defined = [], set()
+    parts = []
     for number, source in code_cells(text):
-        if source.lstrip().startswith("%%"):
-            continue  # a cell magic makes the whole cell something other than Python
-        code = "\n".join(line for line in source.splitlines() if not IPYTHON_LINE.search(line))
-        tree = parse_or_none(code, f"cell {number}")
-        if tree is None:
-            continue
-        cells.append(code)
-        defined |= defined_names(tree)
-    if function not in defined:
-        raise NotebookError(f"no code cell of this notebook defines a function named '{function}'")
-    return "\n\n".join(cells) + "\n"
+        commands = frozenset(n for n, line in enumerate(split_lines(source), 1) if IPYTHON_LINE.search(line))
+        parts.append(Part(number, source, commands, cell_magic=source.lstrip().startswith("%%")))
+    return graded_program(parts, function)
 
 
 def code_cells(text: str) -> list[tuple[int, str]]:
@@ -95,30 +87,3 @@ def read_version_4(text: str) -> dict[str, Any]:
         raise NotebookError(f"this file is not a readable Jupyter notebook (nbformat {version}: "
                             f"{type(exc).__name__})") from None
     return dict(converted)
-
-
-def parse_or_none(code: str, where: str) -> ast.Module | None:
-    """The tree of ``code``, or None if it does not parse; NotebookError when parsing it overflows.
-
-    ``where`` names the code in the message ("cell 3").
-    """
-    try:
-        return ast.parse(code)
-    except (SyntaxError, ValueError):  # ValueError: a NUL character, on Python 3.11
-        return None
-    except RecursionError as exc:
-        raise NotebookError(f"{TOO_COMPLEX}: {where} nests too deeply (RecursionError: {exc})") from None
-    except MemoryError:
-        raise NotebookError(f"{TOO_COMPLEX}: {where} nests too deeply or needs too much memory "
-                            "(MemoryError)") from None
-
-
-def defined_names(tree: ast.Module) -> set[str]:
-    """Names bound anywhere in ``tree`` by a def or a plain assignment."""
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
-    return names

@@ -33,9 +33,12 @@ KNOWN_EXCEPTIONS = frozenset(
 
 
 def grade(source: str, exercise: Exercise, seed: int = 0, *, case_key: bytes | None = None,
-          runner: Runner | None = None, limits: Limits | None = None) -> GradeReport:
+          runner: Runner | None = None, limits: Limits | None = None, notes: Sequence[str] = ()) -> GradeReport:
     """Grade ``source`` against the exercise's hidden suite for ``seed`` (keyed by the deployment's
     ``case_key`` in the service; see Exercise.hidden_cases).
+
+    ``notes`` say what of the upload ``source`` was made from is not graded, and why (the
+    ``Program.notes`` of grader.submission.read_submission); the report carries them.
 
     Raises SandboxUnavailable, and grades nothing, when this host cannot isolate the
     submission: that is the grader's fault, never a result the student is charged for.
@@ -74,7 +77,7 @@ def grade(source: str, exercise: Exercise, seed: int = 0, *, case_key: bytes | N
         exercise=exercise.name, score=score, passed=error is None and passed_count == len(case_reports),
         cases=case_reports, error=error, hints=hints, samples=sample_reports,
         output=public_run.stdout + public_run.stderr if public_run else "",
-        hidden_output=printed, seed=seed,
+        hidden_output=printed, seed=seed, notes=list(notes),
         public=public_view(exercise, source, run, public_run, case_reports, limits) if shown else None,
     )
 

@@ -85,6 +85,7 @@ class GradeReport:
     seed: int = 0
     hidden_output: str = ""  # printed in the graded run, hidden cases included: instructors and local runs only
     public: PublicView | None = None  # a student's error, samples and cases; None: no text, every sample passed
+    notes: list[str] = field(default_factory=list)  # what of the upload was skipped, and why: from the upload alone
 
     def to_dict(self) -> dict[str, Any]:
         """The ``gradegrad grade --json`` object of the contract (and a few added fields).
@@ -93,7 +94,8 @@ class GradeReport:
         cost more than the rest of a grading's bookkeeping.
         """
         return {**vars(self), "cases": [dict(vars(case)) for case in self.cases],
-                "hints": list(self.hints), "samples": [dict(vars(sample)) for sample in self.samples],
+                "hints": list(self.hints), "notes": list(self.notes),
+                "samples": [dict(vars(sample)) for sample in self.samples],
                 "public": None if self.public is None else {
                     "error": self.public.error, "cases": [dict(case) for case in self.public.cases],
                     "samples": [dict(vars(sample)) for sample in self.public.samples]}}

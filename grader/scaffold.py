@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader.course import COURSE_DIR_ENV, EXERCISE_NAME
+from grader.course import COURSE_DIR_ENV, valid_name
 
 SKELETON = Path(__file__).parent / "skeleton"
 
@@ -14,9 +14,9 @@ SKELETON = Path(__file__).parent / "skeleton"
 def write_skeleton(course: Path, name: str) -> Path:
     """Write the exercise ``name`` into ``course``: a statement with a formula, a loss, a case
     generator, a public case and one named mistake, which ``check-exercises`` passes as written."""
-    if not EXERCISE_NAME.fullmatch(name):
-        raise click.BadParameter("an exercise's name is lower case letters, digits and _, starting with a letter "
-                                 "(it is also the function's name)", param_hint="NAME")
+    if not valid_name(name):
+        raise click.BadParameter("an exercise's name is lower case letters, digits and _, starting with a letter, "
+                                 "and not a Python keyword (it is also the function's name)", param_hint="NAME")
     folder = course / name
     if folder.exists():
         raise click.BadParameter(f"{folder} already exists; nothing was written", param_hint="NAME")

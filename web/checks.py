@@ -32,7 +32,7 @@ from web.catalogue import exercise_of
 from web.limits import Refused, check_rate
 from web.models import FINISHED, IN_FLIGHT, CourseExercise, SampleCheck, Status, User, utcnow
 from web.queue import new_task_id, send_check
-from web.submissions import MAX_ID, read_source
+from web.submissions import MAX_ID, read_program
 
 log = logging.getLogger(__name__)
 KEPT_FOR = timedelta(hours=1)
@@ -50,7 +50,7 @@ def create_check(session: Session, user: User, published: CourseExercise, filena
     """
     if not exercise_of(published).public_cases:
         raise Refused(400, f"{published.name} has no public samples to check against")
-    source = read_source(published, filename, data)
+    source = strict_value(read_program(published, filename, data).source)  # a skipped cell may hold a NUL
     check_rate(session, user)
     now = utcnow()
     session.execute(delete(SampleCheck).where(SampleCheck.user_id == user.id,

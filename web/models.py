@@ -165,6 +165,8 @@ class Submission(Base):
     passed: Mapped[bool | None] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What of the upload is not graded, and why (grader.definitions): known when it is read, before grading.
+    notes: Mapped[list[str] | None] = mapped_column(JSON)
     charged: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     user: Mapped[User] = relationship()

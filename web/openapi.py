@@ -64,6 +64,8 @@ SCHEMAS: dict[str, Any] = {
         "passed": {"type": "boolean"}, "error": OPTIONAL_TEXT,
         "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
         "hints": {"type": "array", "items": TEXT},
+        "notes": {"type": "array", "items": TEXT, "description": "What of the uploaded file is not run when "
+                                                                 "graded, and why (empty for older submissions)"},
         "samples": {"type": "array", "items": {"$ref": "#/components/schemas/Sample"}},
         "output": {"type": "string", "description": "What the code printed on the public samples alone"},
         "hidden_output": {"type": "string", "description": "Instructors only: what the code printed in the "

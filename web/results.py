@@ -25,6 +25,7 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
         "id": submission.id, "exercise": submission.exercise.name, "status": submission.status,
         "filename": submission.filename,
         "created_at": submission.created_at.isoformat() + "Z", "days_late": days_late(submission),
+        "notes": submission.notes or [],
     }
     if viewer.is_instructor:  # with the deployment's case key, the seed names the hidden cases
         data["seed"] = submission.seed

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required, login_user, logout_user
 
 from grader.pipeline import to_plain
+from grader.sandbox.imports import available_sentence
 from web.auth import end_sessions
 from web.catalogue import exercise_of, find_published
 from web.checks import check_dict, start_check, visible_check
@@ -117,7 +118,7 @@ def exercise_page(name: str, form: SubmitForm) -> str:
     published = find_published(get_session(), name, current_user) or abort(404)
     exercise = exercise_of(published)
     return render_template("student/exercise.html", published=published, exercise=exercise, form=form,
-                           statement=render_statement(exercise.statement),
+                           statement=render_statement(exercise.statement), available=available_sentence(),
                            samples=[(case.name, {k: to_plain(v) for k, v in case.inputs.items()})
                                     for case in exercise.public_cases],
                            quota=quota(get_session(), current_user, published))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from gradegrad_client.strict_json import strict_value
+from grader.definitions import Program
 from grader.submission import SubmissionError, read_submission
 from web.limits import Refused, check_open
 from web.models import CourseExercise, Status, Submission, User
@@ -28,19 +29,22 @@ def create_submission(session: Session, user: User, published: CourseExercise, f
     The file is read before check_open locks the student's row (the whole database on SQLite):
     reading a notebook may take a second, and no other student's submission waits for it.
     """
-    source = read_source(published, filename, data)
+    program = read_program(published, filename, data)
     check_open(session, user, published)
-    # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD.
+    # The name is the student's: a NUL in it, which PostgreSQL refuses, is stored as U+FFFD; so is one a notebook's
+    # JSON escapes into a cell, which is skipped and shown commented out, and quoted in a note.
     submission = Submission(user_id=user.id, exercise_id=published.id, filename=strict_value(filename)[:255],
-                            source=source, seed=secrets.randbelow(2**31), status=Status.QUEUED, queue=LIVE,
-                            task_id=new_task_id())
+                            source=strict_value(program.source), notes=strict_value(program.notes),
+                            seed=secrets.randbelow(2**31),
+                            status=Status.QUEUED, queue=LIVE, task_id=new_task_id())
     session.add(submission)
     session.flush()
     return submission
 
 
-def read_source(published: CourseExercise, filename: str, data: bytes) -> str:
-    """The Python source in ``data`` (a .py file or a notebook), or Refused saying why there is none."""
+def read_program(published: CourseExercise, filename: str, data: bytes) -> Program:
+    """The program to grade in ``data`` (a .py file or a notebook) and the notes on what of it is skipped,
+    or Refused saying why there is none."""
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     if len(data) > limit:
         raise Refused(413, f"The file is too large: {math.ceil(len(data) / 1024)} KiB, and files up to "

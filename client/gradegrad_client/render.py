@@ -1,4 +1,4 @@
-"""Print a grade report for a person, with Rich: verdicts per case, hints, samples, output.
+"""Print a grade report for a person, with Rich: verdicts per case, hints, samples, what was not run, output.
 
 Every string of a report may come from the student (messages quote their exceptions, the
 output is theirs), so each is shown as a ``Text`` of ``visible(...)``: Rich markup in it is
@@ -57,6 +57,9 @@ def render_report(report: dict[str, Any], console: Console) -> None:
     if report.get("hints"):
         console.print(Panel(Group(*(plain(f"• {hint}") for hint in report["hints"])), title="Hints",
                             border_style="cyan"))
+    if report.get("notes"):
+        console.print(Panel(Group(*(plain(f"• {note}") for note in report["notes"])),
+                            title="Not run when graded", border_style="dim"))
     output_panel(console, report.get("output"), "Your output (truncated)")
     if report.get("hidden_output") != report.get("output"):
         output_panel(console, report.get("hidden_output"),

@@ -81,7 +81,8 @@ class Child:
 
 
 def import_roots() -> tuple[str, ...]:
-    """Where a submission may import from: the standard library and numpy, nothing else installed.
+    """Where a submission may import from: the standard library and numpy (grader.sandbox.imports.PACKAGES),
+    nothing else installed.
 
     Not the other installed packages, among which a non-editable install puts this project,
     and not the project's checkout, which an editable install puts on sys.path.
@@ -127,7 +128,9 @@ class Server:
         if uid is not None and self.children_get_own_disks():
             ruleset = shared_ruleset(rules, root)
             rules = []
-        self.config = JailConfig(uid, gid, tuple(rules), compile_filter(1), disk_bytes, ruleset)
+        import_path = tuple(entry for entry in sys.path if entry and str(Path(entry).resolve()) in roots
+                            and Path(entry).name not in PACKAGE_DIRS)
+        self.config = JailConfig(uid, gid, tuple(rules), compile_filter(1), disk_bytes, ruleset, import_path)
         self.spare: Child | None = None
         self.running: Child | None = None
         self.dying: list[Child] = []

@@ -16,6 +16,7 @@ import resource
 import struct
 import sys
 from dataclasses import dataclass
+from importlib.machinery import BuiltinImporter, FrozenImporter, PathFinder
 
 from grader.sandbox import harness, landlock, layers, seccomp_filter
 from grader.sandbox.limits import Limits
@@ -36,6 +37,8 @@ class JailConfig:
     descriptor in RULE_FDS that already holds those rules, the devices, and the right to
     write in the children's own disks, with the layers it enforces; such a child must have
     its own disk, or it stops.
+    ``import_path`` is the child's ``sys.path``: the standard library's directories, without the
+    installed packages (see narrow_imports).
     """
 
     uid: int | None
@@ -44,6 +47,7 @@ class JailConfig:
     seccomp_pid_1: bytes | None
     disk_bytes: int
     ruleset: tuple[int, tuple[str, ...]] | None = None
+    import_path: tuple[str, ...] = ()
 
 
 def report(fd: int, **message: object) -> None:
@@ -73,6 +77,7 @@ def jail(fds: list[int], namespaces: list[str], workdir: str, config: JailConfig
         program = config.seccomp_pid_1 if os.getpid() == 1 else seccomp_filter.compile_filter(os.getpid())
         applied += seccomp_filter.install(program)
         applied.append("rlimits")
+        narrow_imports(config.import_path)
         report(REPORT_FD, layers=applied)  # fails if the server died meanwhile: nobody would give a job
         os.close(REPORT_FD)
         (length,) = struct.unpack(">Q", _read_exactly(JOB_FD, 8))
@@ -91,6 +96,14 @@ def jail(fds: list[int], namespaces: list[str], workdir: str, config: JailConfig
     finally:
         os.closerange(1, CHANNEL_FD + 1)  # the grader sees the end now, not after the exit unmaps numpy
         os._exit(0)
+
+
+def narrow_imports(path: tuple[str, ...]) -> None:
+    """Find modules only on ``path`` (numpy is imported already): ``import matplotlib`` raises
+    ModuleNotFoundError, as on a machine without it, so ``except ImportError`` works, where reading
+    a package Landlock hides would raise PermissionError with a path of this host in its message."""
+    sys.path[:] = path  # the finders of these entries stay cached: Landlock lets a child list few directories
+    sys.meta_path[:] = [finder for finder in sys.meta_path if finder in (BuiltinImporter, FrozenImporter, PathFinder)]
 
 
 def enforce_landlock(config: JailConfig, workdir: str, own_disk: bool) -> list[str]:

@@ -179,9 +179,15 @@ def make_reachable(paths: tuple[str, ...]) -> list[str]:
         handles = {path: os.open(path, os.O_PATH) for path in dict.fromkeys(outermost)}
         if _libc.mount(b"tmpfs", ancestor.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=0755,size=64k") != 0:
             continue
-        for path, fd in handles.items():
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            if _libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, _MS_BIND | _MS_REC, None) == 0:
-                reached.append(path)
-            os.close(fd)
+        # The service's processes keep the umask 0077 (their files are their own): under it the folders
+        # made here would be 0700, and no dropped uid could reach the interpreter's library through them.
+        previous = os.umask(0o022)
+        try:
+            for path, fd in handles.items():
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                if _libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, _MS_BIND | _MS_REC, None) == 0:
+                    reached.append(path)
+                os.close(fd)
+        finally:
+            os.umask(previous)
     return reached

@@ -125,7 +125,8 @@ def test_a_broken_course_reports_every_problem_with_its_file_and_line(tmp_path):
         "course.toml: unknown setting 'colour' (known: title, builtin)",
         "course.toml: 'builtin' names 'nope', which is not a built-in exercise (built-in: "
         + ", ".join(builtin_course().exercises) + ")",
-        "Upper/: an exercise's folder is named in lower case letters, digits and _, starting with a letter",
+        "Upper/: an exercise's folder is named in lower case letters, digits and _, starting with a letter, "
+        "and is not a Python keyword",
         "empty/__init__.py: defines no EXERCISE (a grader.exercise.Exercise)",
         "loose/: has Python files but no __init__.py, so it is not an exercise",
         "mse_grad/__init__.py: the exercise 'mse_grad' is defined twice "
@@ -167,6 +168,7 @@ def test_reading_a_folder_again_sees_its_edits(tmp_path):
 
 @pytest.mark.parametrize(("name", "message"), [
     ("Bad-Name", "an exercise's name is lower case letters, digits and _, starting with a letter"),
+    ("class", "and not a Python keyword (it is also the function's name)"),
     ("taken", "already exists; nothing was written"),
 ])
 def test_new_exercise_refuses_a_bad_or_taken_name(tmp_path, name, message):
@@ -187,3 +189,16 @@ def test_a_statement_names_its_course_folder_nowhere(tmp_path):
     answer.write_text(WRONG)
     report = json.loads(gradegrad("grade", "quartic_grad", str(answer), "--json", "--course", str(course)).output)
     assert "private-course" not in json.dumps(report)
+
+
+def test_check_exercises_reports_an_exercise_whose_own_code_fails_and_checks_the_others(tmp_path):
+    for name in ("broken", "fine"):
+        assert gradegrad("new-exercise", name, "--course", str(tmp_path)).exit_code == 0
+    cases = tmp_path / "broken" / "cases.py"
+    failing = '    raise ValueError("no data file")\n    cases = [\n'
+    cases.write_text(cases.read_text().replace("    cases = [\n", failing))
+    checked = gradegrad("check-exercises", "--course", str(tmp_path))
+    assert checked.exit_code == 1
+    lines = " ".join(checked.output.split())
+    assert "Error: broken: its own code failed: broken/cases.py:15: ValueError: no data file" in lines
+    assert "│ fine " in checked.output and "│ yes │" in checked.output

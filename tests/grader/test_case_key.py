@@ -63,4 +63,5 @@ def test_with_case_key_without_a_key_is_refused(tmp_path):
     refused = CliRunner().invoke(main, ["grade", "mse_grad", str(answer), "--with-case-key"],
                                  env={"GRADEGRAD_CASE_KEY": ""})
     assert refused.exit_code == 2
-    assert "--with-case-key needs the deployment's key in $GRADEGRAD_CASE_KEY" in refused.output
+    assert ("--with-case-key needs the deployment's key in $GRADEGRAD_CASE_KEY (a deployment without one keeps it "
+            "in its instance folder: instance/case_key)") in " ".join(refused.output.split())

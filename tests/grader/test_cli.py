@@ -1,6 +1,7 @@
 """The `gradegrad` command line keeps the contract of the spec."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,8 @@ RIGHT = "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)\n"
 GRADEGRAD = [str(Path(sys.executable).parent / "gradegrad")]
 
 
-def gradegrad(*args, check=True):
-    result = subprocess.run([*GRADEGRAD, *map(str, args)], capture_output=True, text=True, timeout=120)
+def gradegrad(*args, check=True, env=None):
+    result = subprocess.run([*GRADEGRAD, *map(str, args)], capture_output=True, text=True, timeout=120, env=env)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -36,9 +37,23 @@ def test_grade_json_prints_exactly_one_object_with_the_contract_fields(right_fil
 
 def test_student_output_never_reaches_the_json_stdout(tmp_path):
     path = tmp_path / "noisy.py"
-    path.write_text("import sys\nprint('{\"score\": 1.0}')\nsys.stderr.write('{}')\n" + RIGHT)
+    path.write_text("import sys\n\ndef mse_grad(y_hat, y):\n    print('{\"score\": 1.0}')\n    sys.stderr.write('{}')\n"
+                    "    return 2 * (y_hat - y) / len(y)\n")
     report = json.loads(gradegrad("grade", "mse_grad", path, "--json").stdout)
     assert report["passed"] and '{"score": 1.0}' in report["output"]
+
+
+def test_gradegrad_grade_says_what_of_the_file_it_did_not_run(tmp_path):
+    path = tmp_path / "hw.py"
+    path.write_text("import numpy as np\nimport matplotlib.pyplot as plt\n" + RIGHT + "plt.plot([1, 2])\n")
+    report = json.loads(gradegrad("grade", "mse_grad", path, "--json").stdout)
+    assert report["passed"] and report["notes"] == [
+        "line 2: skipped, `import matplotlib.pyplot` is not available at grading time",
+        "line 5: skipped, it calls plt.plot"]
+    shown = gradegrad("grade", "mse_grad", path, env={**os.environ, "COLUMNS": "200"}).stdout
+    assert "Not run when graded" in shown
+    assert "• line 2: skipped, `import matplotlib.pyplot` is not available at grading time" in shown
+    assert "• line 5: skipped, it calls plt.plot" in shown
 
 
 def test_failing_grade_still_exits_zero(tmp_path):
@@ -95,3 +110,12 @@ def test_gradescope_results_json(tmp_path):
 def test_check_exercises_prints_a_table_per_exercise():
     out = gradegrad("check-exercises").stdout
     assert "mse_grad" in out and "error vs check" in out
+
+
+def test_gradegrad_exercises_says_what_a_submission_may_import():
+    shown = gradegrad("exercises", env={**os.environ, "COLUMNS": "400"}).stdout
+    assert shown.endswith(
+        "When it is graded, your code may import numpy and Python's standard library, nothing else (not matplotlib, "
+        "tqdm or IPython). Only what defines your function runs: the imports, and the functions, classes and "
+        "constants it uses; plots, loops, prints and self-check asserts are skipped, and the report lists what was "
+        "skipped and why.\n")

@@ -1,4 +1,4 @@
-"""Notebooks: the function's code cells are graded; magics, shell lines and broken cells are not."""
+"""Notebooks: the function's code cells are graded; magics, shell lines and broken cells are skipped with a note."""
 
 import nbformat
 import pytest
@@ -22,15 +22,24 @@ def test_notebook_with_magics_and_shell_lines_grades():
         "mse_grad?",
         "mse_grad(np.ones(2), np.zeros(2))",
     )
-    report = grade(read_submission("hw.ipynb", data, "mse_grad"), get_exercise("mse_grad"), seed=1)
-    assert report.passed
+    program = read_submission("hw.ipynb", data, "mse_grad")
+    assert grade(program.source, get_exercise("mse_grad"), seed=1).passed
+    assert list(program.notes) == [
+        "cell 2, line 1: skipped, `%matplotlib inline` is an IPython command, not Python",
+        "cell 2, line 2: skipped, `!pip install numpy` is an IPython command, not Python",
+        "cell 3: `%%time` makes it an IPython cell magic, not Python; the cell is skipped",
+        "cell 5, line 1: skipped, `mse_grad?` is an IPython command, not Python",
+        "cell 6: skipped, it calls mse_grad",
+    ]
 
 
 def test_unfinished_scratch_cell_does_not_fail_the_notebook():
     data = notebook("import numpy as np", "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / len(y)",
                     "for i in range(3):\n")
-    report = grade(read_submission("hw.ipynb", data, "mse_grad"), get_exercise("mse_grad"), seed=1)
-    assert report.passed
+    program = read_submission("hw.ipynb", data, "mse_grad")
+    assert grade(program.source, get_exercise("mse_grad"), seed=1).passed
+    assert list(program.notes) == [
+        "cell 4, line 1: SyntaxError: expected an indented block after 'for' statement on line 1; the cell is skipped"]
 
 
 def test_notebook_without_the_function_is_a_clear_error():

@@ -25,14 +25,17 @@ SETTLE_SECONDS = 15.0
 
 
 # 65536**4 is 2**64, which int64 wraps to 0: an empty payload must not pass for that shape
+# The harness is patched in the call, so that the attack survives the cut of a file to what defines its
+# function (grader.definitions), which skips a top-level patch the function does not use.
 WRAPPING_SHAPE = (
-    "from grader.sandbox import harness\n"
     "def forged(array):\n"
     "    head = b\"{'descr': '<f8', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }\"\n"
     "    head = head.ljust(65534) + b'\\n'\n"
     "    return b'\\x93NUMPY\\x01\\x00' + len(head).to_bytes(2, 'little') + head\n"
-    "harness.npy_bytes = forged\n"
-    "def mse_grad(y_hat, y):\n    return y_hat\n"
+    "def mse_grad(y_hat, y):\n"
+    "    from grader.sandbox import harness\n"
+    "    harness.npy_bytes = forged\n"
+    "    return y_hat\n"
 )
 
 

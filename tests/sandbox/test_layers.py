@@ -169,8 +169,8 @@ def test_server_holds_no_descriptor_of_the_grader(runner: ForkServerRunner) -> N
      "The submission exited before answering every case (os._exit or a crash?)"),
     ("import sys\nfor _ in range(200):\n    sys.stdout.write('{\"passed\": true}' * 60000)\n",
      "Too much output: the submission printed more than 1024 KiB"),
-    ("import os, signal\nfor pid in (os.getppid(), -1, 0):\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
-     "    except OSError:\n        pass\ndef mse_grad(y_hat, y):\n    return y_hat\n", None),
+    ("import os, signal\ndef mse_grad(y_hat, y):\n    for pid in (os.getppid(), -1, 0):\n        try:\n"
+     "            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n    return y_hat\n", None),
     (WRAPPING_SHAPE, "The submission's answers could not be read: an answer array's size does not match its header"),
 ], ids=["fake-json-and-exit", "200-megabytes", "kill-the-parent", "forged-shape-wrapping-int64"])
 def test_grade_command_prints_one_json_object(tmp_path: Path, source: str, expected: str | None) -> None:
@@ -251,3 +251,19 @@ def test_calls_libseccomp_cannot_name_are_refused_by_number_or_left_out() -> Non
     if platform.machine() in seccomp_filter.UNIFIED_ARCHES:
         assert seccomp_filter.syscall_number("listmount") == 458 and seccomp_filter.syscall_number("statmount") == 457
     assert seccomp_filter.compile_filter(1)  # every refused name compiles, known to this libseccomp or not
+
+
+def test_a_service_s_private_umask_still_lets_a_submission_import_the_standard_library(tmp_path: Path) -> None:
+    """The service's processes run with umask 0077; the folders the sandbox makes to reach an interpreter kept
+    under a private home (root's pyenv, on this kind of host) must still be open to the submission's uid."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "imports.py"
+    source.write_text("import decimal, fractions, glob, statistics\n\n"
+                      "def mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n")
+    done = subprocess.run([Path(sys.executable).parent / "gradegrad", "grade", "--json", "mse_grad", str(source)],
+                          capture_output=True, timeout=180, preexec_fn=lambda: os.umask(0o077),
+                          env={k: v for k, v in os.environ.items() if k != UNSAFE_FLAG})
+    report = json.loads(done.stdout)
+    assert (report["error"], report["passed"]) == (None, True)
