@@ -1,7 +1,7 @@
 """Workers say they are alive, and each running submission names the worker run that holds it.
 
-Revision ID: 0007
-Revises: 0006_sample_checks
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006_sample_checks'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
