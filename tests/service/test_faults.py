@@ -55,10 +55,11 @@ margin holds on a busy one; the sweep's old fixed delays needed 120 s and more."
 
 
 def sleepy(seconds: float, exercise: str = "mse_grad") -> str:
-    """A right submission that takes ``seconds`` to load: long enough to be caught in the middle."""
+    """A right submission that takes ``seconds`` to load: long enough to be caught in the middle. The sleep is a
+    default argument's value, since a submission's top-level calls are cut before grading."""
     body = {"mse_grad": "return 2 * (y_hat - y) / y.size", "linreg_grad": "return 0.0, 0.0"}[exercise]
     args = {"mse_grad": "y_hat, y", "linreg_grad": "a, b, x, y"}[exercise]
-    return f"import time\ntime.sleep({seconds})\n\ndef {exercise}({args}):\n    {body}\n"
+    return f"import time\n\ndef {exercise}({args}, _loaded=time.sleep({seconds})):\n    {body}\n"
 
 
 class Stack:
