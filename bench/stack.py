@@ -14,10 +14,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -142,6 +144,34 @@ class Processes:
             self.stop(process)
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # the process ended while we looked
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """The children of ``pid``, theirs, and so on."""
+    return [found for child in children(pid) for found in (child, *descendants(child))]
+
+
+def kill_tree(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a process and all its descendants at once, as the OOM killer or `docker kill` does."""
+    for pid in [process.pid, *descendants(process.pid)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:  # one that died with its parent
+            pass
+    process.wait()
+
+
 def worker_ready(log: str, count: int = 1) -> bool:
     """Whether ``count`` Celery workers logged that they are ready."""
     return log.count(" ready.") >= count
@@ -171,6 +201,113 @@ def start_service(processes: Processes, web_workers: int = 2, concurrency: int =
         processes.stop_all()
         raise
     return url, serve
+
+
+# --- Faults: a private Redis that can be restarted, and a proxy in front of PostgreSQL that can be cut ---
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class PrivateRedis:
+    """A redis-server of this test alone that keeps nothing on disk: a restart loses every queued message."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.port = folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + START_SECONDS
+        while self.process.poll() is None and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=REQUEST_SECONDS).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server did not listen on {self.port} in {START_SECONDS:g} s "
+                             f"(exit status {self.process.poll()})")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=STOP_SECONDS)
+            self.process = None
+
+    def restart(self, kill: bool = False) -> None:
+        """Stop (SIGTERM, or SIGKILL as a crash) and start again, empty."""
+        if kill and self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+        self.stop()
+        self.start()
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:port to a server; cut() drops every connection and refuses new ones until restore()."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        self.cut_off = False
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # the listener was closed: the proxy is done
+                return
+            if self.cut_off:
+                client.close()
+                continue
+            try:
+                server = socket.create_connection(self.upstream, timeout=REQUEST_SECONDS)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self.lock:
+                self.open.update((client, server))
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self.pump, args=(source, target), daemon=True).start()
+
+    def pump(self, source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        self.drop(source, target)
+
+    def drop(self, *sockets: socket.socket) -> None:
+        for sock in sockets:
+            with self.lock:
+                self.open.discard(sock)
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+
+    def cut(self) -> None:
+        self.cut_off = True
+        with self.lock:
+            sockets = list(self.open)
+        self.drop(*sockets)
+
+    def restore(self) -> None:
+        self.cut_off = False
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
 
 
 # --- The benchmarks' service: a fresh database of its own, students with tokens, and a fast client ---
@@ -207,13 +344,18 @@ class Service:
         try:
             self.processes.command("db", "upgrade")
             made = self.processes.command("create-user", "bench", "--role", "instructor", "--token")
-            url, _ = start_service(self.processes, concurrency=concurrency, extra_workers=extra_workers)
+            url = self.start(concurrency, extra_workers)
         except NotStarted as exc:
             self.drop_database()
             raise SystemExit(f"the service did not start: {exc}") from None
         self.url = f"{url}/api/v1"
         self.token = made.strip().splitlines()[-1]
         self.http = self.session(self.token)
+
+    def start(self, concurrency: int, extra_workers: int) -> str:
+        """Start the service's processes on the prepared database; returns its URL once ready."""
+        url, _ = start_service(self.processes, concurrency=concurrency, extra_workers=extra_workers)
+        return url
 
     def session(self, token: str) -> requests.Session:
         """A client of the service; it skips requests' per-request proxy and .netrc lookups, since on this one

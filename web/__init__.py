@@ -70,11 +70,16 @@ def default_config(instance: Path) -> dict[str, Any]:
         "TASK_SOFT_TIME_LIMIT": 60,
         "TASK_TIME_LIMIT": 90,
         "MAX_GRADING_ATTEMPTS": 3,
+        # The sweep (worker/sweep.py, in beat's process): how often it looks, when a worker run whose heartbeat
+        # (written every HEARTBEAT_SECONDS) stopped is taken for dead and its rows queued again, and its
+        # backstops: a queued row whose task is not in the broker after REQUEUE_AFTER_SECONDS, and a running
+        # row older than RUNNING_LOST_AFTER_SECONDS (None: TASK_TIME_LIMIT + 30; Celery kills a task at the
+        # hard limit, and the margin covers queue and clock delays).
+        "SWEEP_EVERY_SECONDS": 1,
+        "HEARTBEAT_SECONDS": 1,
+        "WORKER_LOST_AFTER_SECONDS": 6,
         "REQUEUE_AFTER_SECONDS": 120,
-        # None: TASK_TIME_LIMIT + 30. A running row older than the hard limit cannot still be held by a live
-        # task, since Celery kills it there; the margin covers queue and clock delays.
         "RUNNING_LOST_AFTER_SECONDS": None,
-        "SWEEP_EVERY_SECONDS": 30,
         "MAX_UPLOAD_BYTES": 256 * 1024,
         # How many of a student's submissions may be queued or running at once (instructors are not limited).
         "MAX_IN_FLIGHT": 2,

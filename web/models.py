@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, true
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("student", "instructor")
@@ -130,7 +130,8 @@ class Submission(Base):
     """One attempt: the source, the seed of its hidden suite, and where grading stands.
 
     status: queued -> running -> graded (whatever the score, a student's failure included)
-    or error (grading could not finish). task_id names the Celery task that holds the row.
+    or error (grading could not finish). task_id names the Celery task that holds the row, or is None
+    while no task was sent for it (the broker was down); worker names the worker run that claimed it.
     charged: whether the row counts against the attempts and the hourly limit. It does from the
     moment it is queued; only a grading the host failed (sandbox unavailable, database down, the
     task's own time limit) sets it false, a failure the submission provoked leaves it true.
@@ -140,6 +141,9 @@ class Submission(Base):
     __table_args__ = (
         Index("ix_submissions_user_exercise", "user_id", "exercise_id"),
         Index("ix_submissions_status_queued_at", "status", "queued_at"),
+        # The sweep looks every second for queued rows whose task was never sent: this index holds only those.
+        Index("ix_submissions_unsent", "queued_at", sqlite_where=text("status = 'queued' AND task_id IS NULL"),
+              postgresql_where=text("status = 'queued' AND task_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,6 +155,7 @@ class Submission(Base):
     status: Mapped[str] = mapped_column(String(16), default=Status.QUEUED)
     queue: Mapped[str] = mapped_column(String(16), default="live")
     task_id: Mapped[str | None] = mapped_column(String(64))
+    worker: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     queued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -171,6 +176,23 @@ class Submission(Base):
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.status} score={self.score}>"
+
+
+class WorkerHeartbeat(Base):
+    """A grading worker's run, alive while beat_at is recent: the worker writes it every second (worker/heartbeat.py).
+
+    name: the worker's node name and a random suffix of this run, so that a worker restarted under the same
+    node name is not taken for the one that died.
+    """
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<WorkerHeartbeat {self.name!r} at {self.beat_at}>"
 
 
 class CaseResult(Base):

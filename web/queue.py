@@ -1,4 +1,4 @@
-"""The Celery app of a Flask app: broker, the live and regrade queues, reliability settings, the sweep."""
+"""The Celery app of a Flask app: broker, the live and regrade queues, reliability settings, the sweep's scheduler."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from kombu import Exchange, Queue
 LIVE, REGRADE = "live", "regrade"
 GRADE_TASK = "worker.tasks.grade_submission"
 CHECK_TASK = "worker.checks.check_samples"
-SWEEP_TASK = "worker.tasks.requeue_lost"
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -48,8 +47,8 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "task_default_queue": LIVE,
         # Each queue has its own exchange and key, or Celery routes both through the default one.
         "task_queues": tuple(Queue(name, Exchange(name, type="direct"), routing_key=name) for name in (LIVE, REGRADE)),
-        "task_routes": {SWEEP_TASK: {"queue": LIVE}},
-        "beat_schedule": {"requeue-lost": {"task": SWEEP_TASK, "schedule": float(config["SWEEP_EVERY_SECONDS"])}},
+        # Beat runs the sweep in its own process, every SWEEP_EVERY_SECONDS (worker/sweep.py).
+        "beat_scheduler": "worker.sweep:SweepScheduler",
         "worker_hijack_root_logger": False,
     }
     settings.update(config.get("CELERY") or {})

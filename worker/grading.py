@@ -1,4 +1,4 @@
-"""The database side of grading: claim a queued row, store a report, find and re-queue lost work."""
+"""The database side of grading: claim a queued row, store a report, find lost work and queue it again."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from gradegrad_client.strict_json import strict_value
 from grader.course import current_course
-from web.models import CaseResult, CourseExercise, Regrade, Status, Submission, table_of, utcnow
+from web.models import CaseResult, CourseExercise, Regrade, Status, Submission, WorkerHeartbeat, table_of, utcnow
 from web.queue import REGRADE, new_task_id
 
 # The statements of every grading, built once as Core statements on the tables: building one
@@ -23,7 +23,7 @@ CLAIM = (
     .where(_rows.c.id == bindparam("row"),
            or_(_rows.c.status == Status.QUEUED,
                (_rows.c.status == Status.RUNNING) & (_rows.c.task_id == bindparam("holder"))))
-    .values(status=Status.RUNNING, task_id=bindparam("holder"), started_at=bindparam("now"),
+    .values(status=Status.RUNNING, task_id=bindparam("holder"), worker=bindparam("run"), started_at=bindparam("now"),
             attempts=_rows.c.attempts + 1)
     .returning(_rows.c.attempts, _rows.c.source, _rows.c.seed,
                select(_exercises.c.name).where(_exercises.c.id == _rows.c.exercise_id)
@@ -54,14 +54,17 @@ class Claimed:
     seed: int
 
 
-def claim(session: Session | Connection, submission_id: int, task_id: str, max_attempts: int) -> Claimed | None:
-    """Mark the row running for ``task_id``; None when another delivery has it or it is done.
+def claim(session: Session | Connection, submission_id: int, task_id: str, max_attempts: int,
+          worker: str | None = None) -> Claimed | None:
+    """Mark the row running for ``task_id`` of the worker run ``worker``; None when another delivery has it or it
+    is done.
 
     A queued row is claimed by one UPDATE, so two deliveries of the same task cannot both win.
     A running row is taken back only by the same task id: a retry, or a redelivery after its
     worker died. One round trip: grading throughput is bounded by the worker's own CPU.
     """
-    won = session.execute(CLAIM, {"row": submission_id, "holder": task_id, "now": utcnow()}).one_or_none()
+    won = session.execute(CLAIM, {"row": submission_id, "holder": task_id, "run": worker,
+                                  "now": utcnow()}).one_or_none()
     if won is None:
         return None
     if won.attempts > max_attempts:
@@ -122,19 +125,45 @@ def finish(session: Session | Connection, submission_id: int, status: str, score
         session.execute(FINISH_REGRADES, values)
 
 
-def lost_submissions(session: Session, requeue_after: float, running_after: float,
-                     now: datetime | None = None) -> list[Submission]:
-    """Rows whose task has vanished: queued too long, or running longer than any task may run.
-
-    Each is marked queued again with a fresh queued_at, so the next sweep leaves it alone
-    for another ``requeue_after`` seconds, and with the id of the task to send for it, as a
-    new submission is; a duplicate delivery is harmless, since claim() lets one through.
+def held_by_lost_workers(session: Session, lost_after: float | None, running_after: float,
+                         now: datetime | None = None) -> list[Submission]:
+    """Running rows whose grading cannot end: their worker run missed its heartbeats for ``lost_after`` seconds
+    (None: do not judge workers, the database itself was away), or they outlived every time limit
+    (``running_after``), whoever holds them. A row claimed less than ``lost_after`` ago is left alone: its
+    worker may not have written its first heartbeat yet. Locked until the caller commits.
     """
     now = now or utcnow()
-    rows = list(session.scalars(select(Submission).where(or_(
-        (Submission.status == Status.QUEUED) & (Submission.queued_at < now - timedelta(seconds=requeue_after)),
-        (Submission.status == Status.RUNNING) & (Submission.started_at < now - timedelta(seconds=running_after)),
-    )).with_for_update(skip_locked=True)))
+    lost = Submission.started_at < now - timedelta(seconds=running_after)
+    if lost_after is not None:
+        alive = select(WorkerHeartbeat.name).where(WorkerHeartbeat.beat_at >= now - timedelta(seconds=lost_after))
+        lost = lost | (Submission.worker.is_not(None) & Submission.worker.not_in(alive)
+                       & (Submission.started_at < now - timedelta(seconds=lost_after)))
+    return list(session.scalars(select(Submission).where(Submission.status == Status.RUNNING, lost)
+                                .with_for_update(skip_locked=True)))
+
+
+def queued_submissions(session: Session, *, unsent: bool, queued_before: datetime | None) -> list[Submission]:
+    """Queued rows that the sweep may have to send again, locked until the caller commits: those never sent
+    (``unsent``: no task id, the broker was down) and those queued before ``queued_before``."""
+    wanted: list[ColumnElement[bool]] = []
+    if unsent:
+        wanted.append(Submission.task_id.is_(None))
+    if queued_before is not None:
+        wanted.append(Submission.queued_at < queued_before)
+    if not wanted:
+        return []
+    return list(session.scalars(select(Submission).where(Submission.status == Status.QUEUED, or_(*wanted))
+                                .with_for_update(skip_locked=True)))
+
+
+def mark_requeued(rows: list[Submission], now: datetime | None = None) -> None:
+    """Queue each row again with a fresh queued_at and the id of the new task to send for it, as a new
+    submission is; a duplicate delivery is harmless, since claim() lets one through."""
+    now = now or utcnow()
     for row in rows:
         row.status, row.queued_at, row.task_id = Status.QUEUED, now, new_task_id()
-    return rows
+
+
+def forget_old_heartbeats(session: Session, older_than: timedelta, now: datetime | None = None) -> None:
+    """Delete the heartbeats of worker runs long gone (each restart of a worker is a new run)."""
+    session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < (now or utcnow()) - older_than))

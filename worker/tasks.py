@@ -1,9 +1,11 @@
-"""The Celery tasks: grade one submission by id, and re-queue submissions whose task was lost."""
+"""The Celery task that grades one submission by id (the sweep that re-queues lost ones is worker/sweep.py)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
@@ -11,7 +13,7 @@ from celery.signals import task_failure, worker_process_init
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from grader.course import ExerciseFailed, current_course
@@ -20,15 +22,23 @@ from grader.pipeline import grade
 from grader.sandbox import SandboxUnavailable, default_runner
 from web.db import session_factory, session_scope
 from web.models import Status
-from web.queue import GRADE_TASK, send_grading
-from worker.grading import claim, fail_if_held, lost_submissions, record_failure, record_report
+from web.queue import GRADE_TASK
+from worker import heartbeat
+from worker.grading import claim, fail_if_held, record_failure, record_report
 
 # Only infrastructure is retried: a database or broker that is down. A student's failure is a result.
-INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError, BrokerError, RedisConnectionError, ConnectionError)
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+INFRASTRUCTURE_ERRORS = (*DATABASE_ERRORS, BrokerError, RedisConnectionError, ConnectionError)
 TOO_LONG = "Grading took too long and was stopped; try again later"
 EXERCISE_FAILED = ("This exercise could not be graded: its own code failed, not yours. This cost no attempt; "
                    "your instructor can find the cause with `gradegrad check-exercises` and regrade it")
+DATABASE_PATIENCE_SECONDS = 30.0
+"""How long a grading process waits for the database itself, trying again every DATABASE_RETRY_SECONDS, before it
+leaves the task to Celery's retries: a grading finished during an outage of seconds is stored, once, as soon as
+the database is back, instead of being thrown away and graded again."""
+DATABASE_RETRY_SECONDS = 0.5
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @worker_process_init.connect
@@ -54,11 +64,12 @@ def grade_submission(self, submission_id: int) -> str:
     (claim, then result): at a hundred gradings a second the ORM's per-session work and a second
     checkout were a fifth of the grading process's CPU.
     """
-    with current_app.extensions["db_engine"].connect() as connection:
-        with connection.begin():
-            claimed = claim(connection, submission_id, self.request.id, current_app.config["MAX_GRADING_ATTEMPTS"])
+    worker = heartbeat.RUN
+    with connect_patiently(current_app.extensions["db_engine"]) as connection:
+        claimed = in_transaction(connection, lambda: claim(connection, submission_id, self.request.id,
+                                                           current_app.config["MAX_GRADING_ATTEMPTS"], worker))
         if claimed is None:
-            return "skipped"
+            return f"skipped #{submission_id}"
         try:
             report = grade(claimed.source, current_course().exercises.get_exercise(claimed.exercise), claimed.seed,
                            case_key=str(current_app.config["CASE_KEY"]).encode()).to_dict()
@@ -82,9 +93,35 @@ def grade_submission(self, submission_id: int) -> str:
                                                      "it counts as an attempt; your instructor can regrade it",
                           charged=True)
             raise
+        in_transaction(connection, lambda: record_report(connection, submission_id, report))
+    return f"{Status.GRADED} #{submission_id}"
+
+
+def connect_patiently(engine: Engine) -> Connection:
+    """A connection of ``engine``, waiting up to DATABASE_PATIENCE_SECONDS for the database to answer."""
+    return patiently(engine.connect)
+
+
+def in_transaction(connection: Connection, work: Callable[[], T]) -> T:
+    """``work()`` in a transaction of ``connection``, begun again until the database answers (up to
+    DATABASE_PATIENCE_SECONDS). A connection the database dropped reconnects on the next begin()."""
+    def attempt() -> T:
         with connection.begin():
-            record_report(connection, submission_id, report)
-    return Status.GRADED
+            return work()
+
+    return patiently(attempt)
+
+
+def patiently(step: Callable[[], T]) -> T:
+    deadline = time.monotonic() + DATABASE_PATIENCE_SECONDS
+    while True:
+        try:
+            return step()
+        except DATABASE_ERRORS as exc:
+            if time.monotonic() >= deadline:
+                raise
+            log.warning("the database is unreachable (%s); trying again", type(exc).__name__)
+            time.sleep(DATABASE_RETRY_SECONDS)
 
 
 @task_failure.connect
@@ -110,22 +147,5 @@ def unknown_exercise(name: str) -> str:
 
 
 def store_failure(connection: Connection, submission_id: int, message: str, *, charged: bool) -> str:
-    with connection.begin():
-        record_failure(connection, submission_id, message, charged=charged)
-    return Status.ERROR
-
-
-@shared_task(autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=1, max_retries=3)
-def requeue_lost() -> list[int]:
-    """The periodic sweep: queue again every submission whose task vanished (broker restart, killed worker)."""
-    config = current_app.config
-    running_after = config["RUNNING_LOST_AFTER_SECONDS"]
-    if running_after is None:
-        running_after = config["TASK_TIME_LIMIT"] + 30
-    with session_scope(session_factory(current_app)) as session:
-        lost = lost_submissions(session, config["REQUEUE_AFTER_SECONDS"], running_after)
-        found = [(row.id, row.queue, row.task_id) for row in lost]
-    celery = current_app.extensions["celery"]
-    for submission_id, queue, task_id in found:
-        send_grading(celery, submission_id, queue, task_id)
-    return [submission_id for submission_id, _, _ in found]
+    in_transaction(connection, lambda: record_failure(connection, submission_id, message, charged=charged))
+    return f"{Status.ERROR} #{submission_id}"

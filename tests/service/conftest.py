@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,12 +23,12 @@ from sqlalchemy.orm import Session
 from bench.stack import (
     COMMAND_SECONDS,
     GRADEGRAD,
+    REDIS_SERVER,
     REQUEST_SECONDS,
-    START_SECONDS,
-    STOP_SECONDS,
     NotStarted,
+    PrivateRedis,
     Processes,
-    free_port,
+    TcpProxy,
     start_service,
     tail,
 )
@@ -262,7 +260,6 @@ def running_service(env: dict[str, str], folder: Path, config: dict[str, Any]) -
     """
     # The load test's students each post ten submissions without waiting for the first to be graded.
     env = {**os.environ, "GRADEGRAD_SECRET_KEY": "test-secret", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
-           "GRADEGRAD_REQUEUE_AFTER_SECONDS": "3", "GRADEGRAD_SWEEP_EVERY_SECONDS": "1",
            "GRADEGRAD_MAX_IN_FLIGHT": "10", **env}
     app = create_app({"SECRET_KEY": "x", **config})
     try:
@@ -354,42 +351,6 @@ def screenshots(pytestconfig: pytest.Config) -> Path:
 
 # --- Faults: a private Redis that can be restarted, and a proxy in front of PostgreSQL that can be cut ---
 
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-class PrivateRedis:
-    """A redis-server of this test alone that keeps nothing on disk: a restart loses every queued message."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.port = folder, free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_SECONDS
-        while self.process.poll() is None and time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=REQUEST_SECONDS).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"redis-server did not listen on {self.port} in {START_SECONDS:g} s "
-                             f"(exit status {self.process.poll()})")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=STOP_SECONDS)
-            self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-
 @pytest.fixture(scope="module")
 def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRedis]:
     if not Path(REDIS_SERVER).exists():
@@ -398,70 +359,6 @@ def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateR
     server.start()
     yield server
     server.stop()
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:port to a server; cut() drops every connection and refuses new ones until restore()."""
-
-    def __init__(self, upstream: tuple[str, int]) -> None:
-        self.upstream = upstream
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.open: set[socket.socket] = set()
-        self.lock = threading.Lock()
-        self.cut_off = False
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:  # the listener was closed: the proxy is done
-                return
-            if self.cut_off:
-                client.close()
-                continue
-            try:
-                server = socket.create_connection(self.upstream, timeout=REQUEST_SECONDS)
-            except OSError:
-                client.close()
-                continue
-            server.settimeout(None)
-            with self.lock:
-                self.open.update((client, server))
-            for source, target in ((client, server), (server, client)):
-                threading.Thread(target=self.pump, args=(source, target), daemon=True).start()
-
-    def pump(self, source: socket.socket, target: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                target.sendall(data)
-        except OSError:
-            pass
-        self.drop(source, target)
-
-    def drop(self, *sockets: socket.socket) -> None:
-        for sock in sockets:
-            with self.lock:
-                self.open.discard(sock)
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            sock.close()
-
-    def cut(self) -> None:
-        self.cut_off = True
-        with self.lock:
-            sockets = list(self.open)
-        self.drop(*sockets)
-
-    def restore(self) -> None:
-        self.cut_off = False
-
-    def close(self) -> None:
-        self.cut()
-        self.listener.close()
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from web.models import CaseResult, Submission, utcnow
-from worker.grading import claim, lost_submissions, record_failure, record_report
+from web.models import CaseResult, Submission, WorkerHeartbeat, utcnow
+from worker.grading import claim, held_by_lost_workers, mark_requeued, queued_submissions, record_failure, record_report
 
 REPORT = {"score": 0.5, "passed": False, "error": None, "hints": [], "samples": [], "output": "",
           "cases": [{"name": "a", "passed": True, "message": "Right", "kind": "right"},
@@ -60,15 +60,42 @@ def test_a_grader_failure_is_stored_as_status_error(session, make_user, make_sub
     assert (row.status, row.score, row.error) == ("error", 0.0, "Grading took too long")
 
 
-def test_the_sweep_finds_stale_queued_and_running_rows_only(session, make_user, make_submission):
+def test_the_sweep_finds_the_rows_of_a_worker_that_stopped_beating_and_leaves_a_live_ones(session, make_user,
+                                                                                            make_submission):
+    ada, now = make_user(), utcnow()
+    session.add_all([WorkerHeartbeat(name="dead#1", beat_at=now - timedelta(seconds=7)),
+                     WorkerHeartbeat(name="alive#2", beat_at=now - timedelta(seconds=1))])
+    long_ago = now - timedelta(seconds=30)
+    of_the_dead = make_submission(ada, status="running", worker="dead#1", started_at=long_ago)
+    make_submission(ada, status="running", worker="alive#2", started_at=long_ago)  # a slow grading, still held
+    make_submission(ada, status="running", worker="dead#1", started_at=now)  # claimed just now: not judged yet
+    never_beat = make_submission(ada, status="running", worker="gone#3", started_at=long_ago)
+    make_submission(ada, status="graded", worker="dead#1", started_at=long_ago)
+    found = held_by_lost_workers(session, lost_after=6, running_after=120, now=now)
+    assert sorted(s.id for s in found) == [of_the_dead.id, never_beat.id]
+
+
+def test_the_sweep_judges_no_worker_after_the_database_was_away_but_still_finds_rows_past_every_limit(
+        session, make_user, make_submission):
+    ada, now = make_user(), utcnow()
+    make_submission(ada, status="running", worker="dead#1", started_at=now - timedelta(seconds=30))
+    past_limits = make_submission(ada, status="running", worker="dead#1", started_at=now - timedelta(minutes=10))
+    unknown_holder = make_submission(ada, status="running", started_at=now - timedelta(minutes=10))
+    found = held_by_lost_workers(session, lost_after=None, running_after=120, now=now)
+    assert sorted(s.id for s in found) == [past_limits.id, unknown_holder.id]
+
+
+def test_the_sweep_finds_queued_rows_never_sent_and_those_queued_before_a_time(session, make_user, make_submission):
     ada, old = make_user(), utcnow() - timedelta(minutes=10)
-    stale_queued = make_submission(ada, status="queued", queued_at=old)
-    stale_running = make_submission(ada, status="running", started_at=old)
-    make_submission(ada, status="queued")
-    make_submission(ada, status="graded", queued_at=old)
-    found = lost_submissions(session, requeue_after=60, running_after=120)
-    assert sorted(s.id for s in found) == [stale_queued.id, stale_running.id]
+    unsent = make_submission(ada, status="queued", task_id=None)
+    stale = make_submission(ada, status="queued", task_id="t-1", queued_at=old)
+    make_submission(ada, status="queued", task_id="t-2")
+    make_submission(ada, status="graded", task_id=None, queued_at=old)
+    assert [s.id for s in queued_submissions(session, unsent=True, queued_before=None)] == [unsent.id]
+    found = queued_submissions(session, unsent=True, queued_before=utcnow() - timedelta(minutes=1))
+    assert sorted(s.id for s in found) == [unsent.id, stale.id]
+    mark_requeued(found)
+    session.commit()
     assert all(s.status == "queued" and s.queued_at > old for s in found)
     assert all(s.task_id for s in found) and len({s.task_id for s in found}) == 2  # the ids of the tasks to send
-    assert lost_submissions(session, requeue_after=60, running_after=120) == []
-
+    assert queued_submissions(session, unsent=True, queued_before=utcnow() - timedelta(minutes=1)) == []

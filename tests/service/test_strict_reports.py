@@ -35,7 +35,7 @@ def test_a_non_finite_answer_is_stored_and_served_as_strict_json(app, client, se
     user = make_user()
     submission = make_submission(user, source=source, task_id="task-1")
     outcome, row = graded_by_the_worker(app, session, submission)
-    assert outcome.result == "graded", outcome.traceback
+    assert outcome.result == f"graded #{submission.id}", outcome.traceback
     assert (row.status, row.passed, row.score, row.attempts) == ("graded", False, 0.0, 1)
     assert row.report["samples"][0]["got"] == {"dy_hat": [got]}
     assert {case.kind for case in row.cases} == {"nonfinite"}
@@ -51,13 +51,13 @@ def test_a_nul_in_an_exception_and_in_output_is_stored_as_a_replacement_characte
     raiser = make_submission(user, source=NUL_RAISER, task_id="task-1", filename="nul.py")
     printer = make_submission(user, source=NUL_PRINTER, task_id="task-2")
     outcome, row = graded_by_the_worker(app, session, raiser)
-    assert outcome.result == "graded", outcome.traceback
+    assert outcome.result == f"graded #{raiser.id}", outcome.traceback
     assert (row.status, row.passed) == ("graded", False)
     assert row.error == "Every case raised ValueError: a\ufffdb"
     assert {case.message for case in row.cases} == {"Raised ValueError: a\ufffdb"}
     assert all(case.traceback.endswith("ValueError: a\ufffdb\n") for case in row.cases)
     outcome, row = graded_by_the_worker(app, session, printer)
-    assert outcome.result == "graded", outcome.traceback
+    assert outcome.result == f"graded #{printer.id}", outcome.traceback
     assert (row.status, row.passed) == ("graded", True)
     assert set(row.report["output"].splitlines()) == {"out\ufffdput"}
     body = strict_loads(client.get(f"/api/v1/submissions/{raiser.id}", headers=token_for(user)).text)
