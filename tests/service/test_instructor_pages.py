@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from web.models import Regrade, Submission, User, utcnow
 from worker.grading import record_report
 
@@ -31,6 +33,37 @@ def test_the_dashboard_shows_each_students_best_score(client, session, make_user
     matrix = page.split('id="matrix"')[1].split("</table>")[0]
     assert "90%" in matrix and "100%" in matrix and "40%" not in matrix
     assert "40%" in page.split('id="recent"')[1]  # every attempt is listed under the latest submissions
+
+
+def test_the_dashboard_has_a_plain_title_and_a_fixed_number_of_queries(app, client, session, make_user, sign_in,
+                                                                        make_submission):
+    """Its latest submissions are listed once, loaded with their cases, students and exercises in a few queries
+    however many there are: no statement runs twice."""
+    ada, grace = make_user("ada"), make_user("grace")
+    sign_in(make_user("prof", role="instructor"))
+    engine = app.extensions["db_engine"]
+
+    def statements_of_the_dashboard() -> tuple[list[tuple[str, str]], str]:
+        statements: list[tuple[str, str]] = []
+
+        def record(_conn, _cursor, statement, parameters, _context, _many):
+            statements.append((statement, repr(parameters)))
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            return statements, client.get("/instructor/").text
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    graded(session, make_submission, ada, 0.4)
+    with_one, _ = statements_of_the_dashboard()
+    for score in (0.5, 0.6, 0.7):
+        graded(session, make_submission, grace, score)
+    with_four, page = statements_of_the_dashboard()
+    assert [statement for statement in set(with_four) if with_four.count(statement) > 1] == []
+    assert len(with_four) == len(with_one)
+    assert "<title>Dashboard · GradeGrad</title>" in page
+    assert page.count('id="recent"') == 1
 
 
 def test_the_exercise_page_names_the_most_frequent_mistake(client, session, make_user, sign_in, make_submission):
