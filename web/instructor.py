@@ -91,8 +91,7 @@ def submission(submission_id: int) -> str:
 def regrade(submission_id: int) -> Any:
     found = visible_submission(get_session(), current_user, submission_id) or abort(404)
     if ActionForm().validate_on_submit():
-        regrade_submission(get_session(), found, current_user)
-        flash(f"Submission {submission_id} is queued for regrading.", "info")
+        regrade_submission(get_session(), found, current_user)  # the page shows the regrade's state from its row
     return redirect(url_for("instructor.submission", submission_id=submission_id))
 
 

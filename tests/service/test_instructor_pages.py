@@ -118,6 +118,21 @@ def test_regrading_a_submission_queues_it_on_the_regrade_queue_with_an_audit(cli
     assert "<td>prof</td>" in audit_table and "30%" in audit_table and "100%" in audit_table
 
 
+def test_a_regrade_stays_announced_when_the_page_reloads_itself(client, session, make_user, sign_in,
+                                                                make_submission):
+    """The result page reloads itself once graded: the regrade's state comes from its row, not a one-time message."""
+    submission = graded(session, make_submission, make_user("ada"), 0.3)
+    sign_in(make_user("prof", role="instructor"))
+    client.post(f"/instructor/submissions/{submission.id}/regrade")
+    for _ in range(2):
+        state = client.get(f"/instructor/submissions/{submission.id}").text.split('id="regrade-state"')[1]
+        assert "Queued for regrading since" in state.split("</p>")[0] and "(asked by prof)" in state
+    record_report(session, submission.id, {"score": 1.0, "passed": True, "error": None, "cases": []})
+    session.commit()
+    state = client.get(f"/instructor/submissions/{submission.id}").text.split('id="regrade-state"')[1].split("</p>")[0]
+    assert "score 30% before, 100% after" in state and "Regraded" in state and "Queued" not in state
+
+
 def test_regrading_an_exercise_queues_all_its_submissions(client, session, make_user, sign_in, make_submission):
     ada = make_user("ada")
     for score in (0.1, 0.2, 0.3):
