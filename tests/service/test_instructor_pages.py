@@ -155,6 +155,24 @@ def test_settings_set_a_deadline_and_limits(client, session, make_user, sign_in,
     assert (row.max_attempts, row.per_hour, row.show_hidden_results) == (3, None, False)
 
 
+def test_invalid_settings_keep_what_was_typed_and_say_what_is_wrong_at_the_field(client, session, make_user,
+                                                                                 sign_in, published):
+    sign_in(make_user("prof", role="instructor"))
+    answer = client.post("/instructor/exercises/mse_grad", data={
+        "visible": "y", "due_at": "2030-01-02T03:04", "accept_late": "y", "late_penalty_per_day": "1.5",
+        "max_attempts": "3", "per_hour": ""})
+    assert answer.status_code == 400
+    penalty = answer.text.split('name="late_penalty_per_day"')[1].split("</label>")[0]
+    assert 'value="1.5"' in penalty
+    assert '<span class="field-error">Late penalty per day must be between 0 and 1</span>' in penalty
+    assert 'name="due_at" type="datetime-local" value="2030-01-02T03:04"' in answer.text
+    assert 'name="max_attempts" type="number" value="3"' in answer.text
+    assert "late_penalty_per_day:" not in answer.text
+    session.expire_all()
+    row = published("mse_grad")
+    assert (row.due_at, row.max_attempts) == (None, None)
+
+
 def test_a_roster_import_adds_students_and_shows_their_passwords_once(client, session, make_user, sign_in):
     sign_in(make_user("prof", role="instructor"))
     roster = b"username,role,password\nada,student,\ngrace,student,given-pw\nprof,instructor,\n"
