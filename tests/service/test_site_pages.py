@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+
+from web.models import Status
 
 
 def test_every_page_links_the_svg_icon_and_favicon_ico_leads_to_it(client):
@@ -47,3 +51,34 @@ def test_api_errors_keep_the_json_shape(make_app, path, status, message):
 
 def fail() -> str:
     raise RuntimeError("a bug in a view")
+
+
+STYLE = Path(__file__).parents[2] / "web" / "static" / "style.css"
+BADGES = sorted({*Status, "passed", "attempted", "not started", "grading"})
+"""Every status a badge shows: a submission's, and a student's standing on an exercise (web/progress.py)."""
+
+
+@pytest.mark.parametrize("status", BADGES)
+def test_every_badge_has_a_contrast_of_at_least_4_5(status):
+    """WCAG 2's contrast ratio for normal text, from the colours the style sheet gives the badge's class."""
+    css = STYLE.read_text()
+    variables = dict(re.findall(r"(--[\w-]+):\s*([^;]+);", css))
+    declared: dict[str, str] = {"color": variables["--fg"]}  # a badge without a colour of its own has the page's
+    badge = {".badge", f".badge.{status.replace(' ', '-')}"}
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        if badge & {selector.strip() for selector in selectors.split(",")}:
+            for name, value in re.findall(r"(color|background)\s*:\s*([^;]+)", body):
+                declared[name] = re.sub(r"var\((--[\w-]+)\)", lambda m: variables[m.group(1)], value.strip())
+    assert contrast(declared["color"], declared["background"]) >= 4.5
+
+
+def contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of a #rrggbb colour (WCAG 2)."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
