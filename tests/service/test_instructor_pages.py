@@ -133,6 +133,20 @@ def test_a_regrade_stays_announced_when_the_page_reloads_itself(client, session,
     assert "score 30% before, 100% after" in state and "Regraded" in state and "Queued" not in state
 
 
+def test_an_instructor_reading_a_students_submission_is_not_told_to_fix_it(client, session, make_user, sign_in,
+                                                                            make_submission):
+    ada = make_user("ada")
+    submission = graded(session, make_submission, ada, 0.3)
+    sign_in(ada)
+    assert "Fix it and submit again" in client.get(f"/submissions/{submission.id}").text
+    sign_in(make_user("prof", role="instructor"))
+    for path in (f"/instructor/submissions/{submission.id}", f"/submissions/{submission.id}"):
+        page = client.get(path).text
+        assert "Fix it and submit again" not in page and 'id="resubmit"' not in page and "Your code" not in page
+        assert '<a href="/instructor/exercises/mse_grad">The exercise’s submissions' in page
+        assert "<h2>ada’s code <small>" in page
+
+
 def test_regrading_an_exercise_queues_all_its_submissions(client, session, make_user, sign_in, make_submission):
     ada = make_user("ada")
     for score in (0.1, 0.2, 0.3):
