@@ -65,3 +65,18 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     assert "missing 1/n" in page.inner_text("#mistakes")
     page.screenshot(path=str(screenshots / "instructor-exercise.png"), full_page=True)
     instructor.close()
+
+
+PHONE, DESKTOP = 390, 1280
+"""Widths in CSS pixels: an iPhone 12 to 15's, and a laptop's."""
+
+
+def test_buttons_use_the_pages_font(browser, embedded_service):
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = context.new_page()
+    page.goto(f"{embedded_service.url}/login")
+    fonts = page.evaluate("""() => [document.body, document.querySelector("button[type=submit]")]
+                                   .map(e => getComputedStyle(e).font)""")
+    assert fonts[1] == fonts[0]
+    context.close()
+
