@@ -80,3 +80,11 @@ def test_buttons_use_the_pages_font(browser, embedded_service):
     assert fonts[1] == fonts[0]
     context.close()
 
+
+def test_a_not_started_badge_stays_on_one_line(browser, embedded_service):
+    context = browser.new_context(viewport={"width": PHONE, "height": 844})
+    page = sign_in(context, embedded_service, "ada")
+    lines = page.eval_on_selector_all(".badge.not-started", "badges => badges.map(b => b.getClientRects().length)")
+    assert lines and set(lines) == {1}
+    context.close()
+
