@@ -1,6 +1,9 @@
 # The two commands: `make run` installs and starts GradeGrad, `make test` installs and runs the tests.
 VENV := .venv
 PY := $(VENV)/bin/python
+# Two stamps: the runtime (what `make run` needs) and, on top of it, the test tools (what `make test` needs).
+# .venv/.installed keeps its old meaning, everything installed, so `make .venv/.installed` still readies the tests.
+RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench clean editor
@@ -10,11 +13,16 @@ $(PY):
 
 # Reinstall whenever the project's metadata changes. The platform depends on the student's
 # client, which is in client/: both are installed from here in one resolution.
-$(STAMP): pyproject.toml client/pyproject.toml | $(PY)
+$(RUNTIME): pyproject.toml client/pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ./client -e '.[dev]'
+	$(PY) -m pip install --quiet -e ./client -e .
 	@# Upgrading a .venv made before the client had its own distribution removes the script both shipped.
 	test -x $(VENV)/bin/gradegrad || $(PY) -m pip install --quiet --no-deps --force-reinstall -e ./client
+	touch $(RUNTIME)
+
+# The test tools (pytest, Playwright, ruff, mypy, ...): the dev extra, added to the runtime.
+$(STAMP): $(RUNTIME)
+	$(PY) -m pip install --quiet -e ./client -e '.[dev]'
 	touch $(STAMP)
 
 # The exercise page's editor: CodeMirror 6 from npm, bundled by esbuild into web/static/editor/ (served by the
@@ -38,12 +46,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= gradegrad-demo
 
-run: $(STAMP) $(BUNDLE)
+run: $(RUNTIME) $(BUNDLE)
 	$(VENV)/bin/gradegrad db upgrade
 	$(VENV)/bin/gradegrad create-user instructor --role instructor --password $(DEMO_PASSWORD) --if-missing
 	$(VENV)/bin/gradegrad create-user student --role student --password $(DEMO_PASSWORD) --if-missing
-	@echo "GradeGrad: open http://$(HOST):$(PORT)/ and sign in as 'student' or 'instructor', password '$(DEMO_PASSWORD)'"
-	$(VENV)/bin/gradegrad serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/gradegrad serve --host $(HOST) --port $(PORT) \
+		--welcome "Sign in as 'student' or 'instructor', password '$(DEMO_PASSWORD)'"
 
 test: $(STAMP) $(BUNDLE) lint
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)

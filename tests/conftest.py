@@ -47,6 +47,7 @@ SLOW_NODES = {
     "tests/service/test_admin_commands.py": "runs gradegrad commands as processes",
     "tests/service/test_api_fuzz.py": "sends up to 15 generated requests to every operation of the API",
     "tests/service/test_stack.py": "starts processes and a gradegrad command",
+    "tests/service/test_make_run.py": "runs make and starts `gradegrad serve`",
     "tests/service/test_cli_client.py::test_the_client_imports_nothing_of_the_platform":
         "starts a Python process",
     "tests/service/test_migrations.py::test_db_upgrade_creates_the_embedded_database_and_publishes_the_catalogue":

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from gradegrad_client.display import visible
 from grader.course import current_course
@@ -130,3 +131,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(student.bp)
     app.register_blueprint(instructor.bp)
     app.register_blueprint(api.bp)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+
+
+def favicon() -> Response:
+    """Where browsers look for an icon when a page names none (a file, an API answer): the pages' SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)

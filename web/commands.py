@@ -81,12 +81,15 @@ def import_roster(path: Path) -> None:
 @click.option("--port", default=8000, type=int, show_default=True)
 @click.option("--web-workers", default=2, type=int, show_default=True, help="gunicorn worker processes.")
 @click.option("--concurrency", default=2, type=int, show_default=True, help="Grading processes for live submissions.")
+@click.option("--welcome", default="", help="A line to print under the address once every process answers "
+                                           "(make run: how to sign in).")
 @course_option
-def serve(host: str, port: int, web_workers: int, concurrency: int) -> None:
-    """Run the web server (gunicorn) with a live worker, a regrade worker and the sweep, together."""
+def serve(host: str, port: int, web_workers: int, concurrency: int, welcome: str) -> None:
+    """Run the web server (gunicorn) with a live worker, a regrade worker and the sweep, together; print the
+    address once all of them answer."""
     from web.instance import keep_new_files_private
     from web.serve import run_all
 
     load_course()  # a broken course folder stops here, with every problem, before any process starts
     keep_new_files_private()
-    run_all(host, port, web_workers, concurrency)
+    run_all(host, port, web_workers, concurrency, welcome)

@@ -11,6 +11,15 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 log = logging.getLogger(__name__)
 DATABASE_DOWN = "The service cannot reach its database right now; nothing was saved. Please try again in a minute."
 DATABASE_RETRY_SECONDS = 60
+# GradeGrad's own words for the errors Werkzeug describes in its own (an abort() with a message keeps it).
+PLAIN_ERRORS = {
+    403: ("Not allowed", "Your account may not open this page."),
+    404: ("Page not found", "There is nothing at this address: the link may be mistyped or out of date."),
+    405: ("Not allowed here", "This address does not take that kind of request: open it as a page, "
+                              "or send its form from the page it belongs to."),
+    500: ("Something went wrong", "The server failed to answer this request and has logged why. Please try again; "
+                                  "if it keeps happening, tell your instructor what you were doing."),
+}
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> tuple[Response, int]:
@@ -28,7 +37,11 @@ def init_app(app: Flask) -> None:
 
 
 def handle_http_error(exc: HTTPException) -> tuple[Response, int] | tuple[str, int]:
-    return error_page(exc.code or 500, exc.name, exc.description or exc.name)
+    status = exc.code or 500
+    title, message = PLAIN_ERRORS.get(status, (exc.name, exc.description or exc.name))
+    if exc.description and exc.description != type(exc).description:
+        message = exc.description
+    return error_page(status, title, message)
 
 
 def handle_too_large(exc: RequestEntityTooLarge) -> tuple[Response, int] | tuple[str, int]:

@@ -36,10 +36,12 @@ class SettingsForm(FlaskForm):
     opens_at = DateTimeLocalField("Opens (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     due_at = DateTimeLocalField("Due (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     accept_late = BooleanField("Accept late submissions")
-    late_penalty_per_day = FloatField("Late penalty per started day (0 to 1)",
-                                      validators=[Optional(), NumberRange(0, 1)])
-    max_attempts = IntegerField("Attempts allowed (empty: no limit)", validators=[Optional(), NumberRange(1)])
-    per_hour = IntegerField("Submissions per hour (empty: no limit)", validators=[Optional(), NumberRange(1)])
+    late_penalty_per_day = FloatField("Late penalty per started day (0 to 1)", validators=[
+        Optional(), NumberRange(0, 1, "Late penalty per day must be between 0 and 1")])
+    max_attempts = IntegerField("Attempts allowed (empty: no limit)", validators=[
+        Optional(), NumberRange(1, message="Attempts allowed must be at least 1, or empty for no limit")])
+    per_hour = IntegerField("Submissions per hour (empty: no limit)", validators=[
+        Optional(), NumberRange(1, message="Submissions per hour must be at least 1, or empty for no limit")])
     show_hidden_results = BooleanField("Show students the verdict of each hidden case")
 
 

@@ -11,6 +11,7 @@ from web.auth import instructor_required
 from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
 from web.forms import ActionForm, RosterForm, SettingsForm
+from web.models import CourseExercise
 from web.plots import score_histogram, submissions_over_time
 from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.results import result_dict
@@ -36,12 +37,8 @@ def dashboard() -> str:
 @bp.get("/exercises/<name>")
 @instructor_required
 def exercise(name: str) -> str:
-    session = get_session()
-    published = find_published(session, name, current_user) or abort(404)
-    return render_template("instructor/exercise.html", published=published, exercise=exercise_of(published),
-                           stats=exercise_stats(session, published), failures=unnamed_failures(session, published),
-                           form=settings_form(published), action=ActionForm(),
-                           recent=recent_submissions(session, published, limit=200))
+    published = find_published(get_session(), name, current_user) or abort(404)
+    return exercise_page(published, settings_form(published))
 
 
 @bp.post("/exercises/<name>")
@@ -49,13 +46,21 @@ def exercise(name: str) -> str:
 def save_settings(name: str) -> Any:
     published = find_published(get_session(), name, current_user) or abort(404)
     form = SettingsForm()
-    if not form.validate_on_submit():
-        flash("Check the settings: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()), "error")
-        return redirect(url_for("instructor.exercise", name=name))
+    if not form.validate_on_submit():  # the page again, with what was typed and a message at each wrong field
+        flash("The settings were not saved: correct the fields marked below.", "error")
+        return exercise_page(published, form), 400
     apply_settings(published, form)
     get_session().commit()
     flash(f"Saved the settings of {name}.", "info")
     return redirect(url_for("instructor.exercise", name=name))
+
+
+def exercise_page(published: CourseExercise, form: SettingsForm) -> str:
+    session = get_session()
+    return render_template("instructor/exercise.html", published=published, exercise=exercise_of(published),
+                           stats=exercise_stats(session, published), failures=unnamed_failures(session, published),
+                           form=form, action=ActionForm(formdata=None),
+                           recent=recent_submissions(session, published, limit=200))
 
 
 @bp.get("/exercises/<name>/<any(histogram, timeline):plot>.svg")
@@ -91,8 +96,7 @@ def submission(submission_id: int) -> str:
 def regrade(submission_id: int) -> Any:
     found = visible_submission(get_session(), current_user, submission_id) or abort(404)
     if ActionForm().validate_on_submit():
-        regrade_submission(get_session(), found, current_user)
-        flash(f"Submission {submission_id} is queued for regrading.", "info")
+        regrade_submission(get_session(), found, current_user)  # the page shows the regrade's state from its row
     return redirect(url_for("instructor.submission", submission_id=submission_id))
 
 

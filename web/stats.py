@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from web.catalogue import publish_catalogue
 from web.late import effective_score
@@ -89,8 +89,9 @@ def gradebook_csv(session: Session) -> str:
 
 
 def recent_submissions(session: Session, published: CourseExercise | None = None, limit: int = 25) -> list[Submission]:
-    """The newest submissions, of one exercise or of all."""
-    query = select(Submission).order_by(Submission.id.desc()).limit(limit)
+    """The newest submissions, of one exercise or of all, with what their table shows loaded in three queries."""
+    query = (select(Submission).order_by(Submission.id.desc()).limit(limit)
+             .options(selectinload(Submission.user), selectinload(Submission.exercise), selectinload(Submission.cases)))
     if published is not None:
         query = query.where(Submission.exercise_id == published.id)
     return list(session.scalars(query))

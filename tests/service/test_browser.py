@@ -1,8 +1,9 @@
 """In headless Chromium: a student fixes mse_grad with the hint's help (without JavaScript: the plain form works);
 the instructor sees it and takes the CSV. Another student writes in the editor, keeps a draft, checks against the
-public samples and submits.
+public samples and submits. Every page fits a phone's width.
 
-Screenshots of the student's result page, the editor and the dashboard are saved under artifacts/screenshots/.
+Screenshots of the student's result page, the editor and the dashboard, and of every page at 1280 and 390 px wide,
+are saved under artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+
+from exercises import EXERCISES
 
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
@@ -149,3 +152,58 @@ def test_a_student_who_chooses_upload_sends_the_file_and_not_the_editor(browser,
     page.wait_for_selector("#verdict", timeout=30_000)
     assert "answer.py" in page.inner_text("main")
     context.close()
+
+
+PHONE, DESKTOP = 390, 1280
+"""Widths in CSS pixels: an iPhone 12 to 15's, and a laptop's."""
+
+
+def test_buttons_use_the_pages_font(browser, embedded_service):
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = context.new_page()
+    page.goto(f"{embedded_service.url}/login")
+    fonts = page.evaluate("""() => [document.body, document.querySelector("button[type=submit]")]
+                                   .map(e => getComputedStyle(e).font)""")
+    assert fonts[1] == fonts[0]
+    context.close()
+
+
+def test_a_not_started_badge_stays_on_one_line(browser, embedded_service):
+    context = browser.new_context(viewport={"width": PHONE, "height": 844})
+    page = sign_in(context, embedded_service, "ada")
+    lines = page.eval_on_selector_all(".badge.not-started", "badges => badges.map(b => b.getClientRects().length)")
+    assert lines and set(lines) == {1}
+    context.close()
+
+
+def test_every_page_fits_a_phone(browser, embedded_service, screenshots):
+    """At 390 px no page scrolls sideways (wide tables scroll in their own box, display math too) and the
+    navigation wraps between its links, never inside one; each page is photographed at 1280 and 390 px."""
+    submission = embedded_service.api("POST", "/submissions", json={"exercise": "mse_grad", "source": WRONG}).json()
+    embedded_service.wait_graded(submission["id"])
+    pages = {
+        "ada": {"student-exercises": "/", "student-history": "/submissions",
+                "student-result": f"/submissions/{submission['id']}",
+                **{f"student-exercise-{name}": f"/exercises/{name}" for name in EXERCISES}},
+        "prof": {"instructor-dashboard": "/instructor/", "instructor-exercise": "/instructor/exercises/mse_grad",
+                 "instructor-submission": f"/instructor/submissions/{submission['id']}",
+                 "instructor-roster": "/instructor/roster"},
+    }
+    too_wide = {}
+    for user, paths in pages.items():
+        context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+        page = sign_in(context, embedded_service, user)
+        for name, path in paths.items():
+            page.set_viewport_size({"width": DESKTOP, "height": 900})
+            page.goto(f"{embedded_service.url}{path}")
+            page.screenshot(path=str(screenshots / f"{name}-{DESKTOP}.png"), full_page=True)
+            page.set_viewport_size({"width": PHONE, "height": 844})
+            page.screenshot(path=str(screenshots / f"{name}-{PHONE}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE:
+                too_wide[name] = width
+            split = page.eval_on_selector_all("header nav > *", "items => items.filter(i => "
+                                              "i.getClientRects().length > 1).map(i => i.textContent.trim())")
+            assert split == [], f"{name}: the navigation breaks inside {split}"
+        context.close()
+    assert too_wide == {}, f"pages wider than {PHONE} px: {too_wide}"
