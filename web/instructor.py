@@ -4,34 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from web.auth import instructor_required
 from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
 from web.forms import ActionForm, RosterForm, SettingsForm
-from web.models import CourseExercise
+from web.models import CourseExercise, User
+from web.paging import page_number, page_url
 from web.plots import score_histogram, submissions_over_time
 from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.results import result_dict
 from web.roster import import_roster
 from web.settings_form import apply_settings, settings_form
-from web.stats import best_scores, exercise_stats, gradebook_csv, recent_submissions, students, unnamed_failures
+from web.stats import best_scores, exercise_stats, gradebook_csv, student_record, students, unnamed_failures
+from web.submission_lists import STATUSES, read_filter, submissions_page
 from web.submissions import visible_submission
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 SVG = "image/svg+xml"
+bp.add_app_template_global(page_url)
+
+
+@bp.context_processor
+def list_choices() -> dict[str, Any]:
+    return {"submission_statuses": STATUSES}
 
 
 @bp.get("/")
 @instructor_required
 def dashboard() -> str:
     session = get_session()
-    exercises = publish_catalogue(session)
+    exercises, shown = publish_catalogue(session), read_filter(get_session(), request.args)
     return render_template("instructor/dashboard.html", exercises=exercises, students=students(session),
                            best=best_scores(session), stats=[exercise_stats(session, e) for e in exercises],
-                           recent=recent_submissions(session))
+                           shown=shown, recent=submissions_page(session, shown, page_number(request.args)))
+
+
+@bp.get("/students/<username>")
+@instructor_required
+def student(username: str) -> str:
+    session = get_session()
+    user = session.scalar(select(User).where(User.username == username)) or abort(404)
+    exercises, shown = publish_catalogue(session), read_filter(session, request.args, student=user)
+    return render_template("instructor/student.html", student=user, record=student_record(session, user, exercises),
+                           exercises=exercises, shown=shown,
+                           recent=submissions_page(session, shown, page_number(request.args)))
 
 
 @bp.get("/exercises/<name>")
@@ -57,10 +77,11 @@ def save_settings(name: str) -> Any:
 
 def exercise_page(published: CourseExercise, form: SettingsForm) -> str:
     session = get_session()
+    shown = read_filter(session, request.args, exercise=published)
     return render_template("instructor/exercise.html", published=published, exercise=exercise_of(published),
                            stats=exercise_stats(session, published), failures=unnamed_failures(session, published),
-                           form=form, action=ActionForm(formdata=None),
-                           recent=recent_submissions(session, published, limit=200))
+                           form=form, action=ActionForm(formdata=None), students=students(session),
+                           shown=shown, recent=submissions_page(session, shown, page_number(request.args)))
 
 
 @bp.get("/exercises/<name>/<any(histogram, timeline):plot>.svg")

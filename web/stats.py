@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from web.catalogue import publish_catalogue
 from web.late import effective_score
@@ -28,10 +28,13 @@ def students(session: Session) -> list[User]:
     return list(session.scalars(select(User).where(User.role == "student").order_by(User.username)))
 
 
-def best_scores(session: Session) -> dict[tuple[int, int], Best]:
-    """(user id, exercise id) -> the best graded submission, by effective score."""
+def best_scores(session: Session, user: User | None = None) -> dict[tuple[int, int], Best]:
+    """(user id, exercise id) -> the best graded submission, by effective score; of every student or of ``user``."""
     best: dict[tuple[int, int], Best] = {}
-    for submission in session.scalars(select(Submission).where(Submission.status.in_(FINISHED))):
+    query = select(Submission).where(Submission.status.in_(FINISHED))
+    if user is not None:
+        query = query.where(Submission.user_id == user.id)
+    for submission in session.scalars(query):
         score = effective_score(submission) or 0.0
         key = (submission.user_id, submission.exercise_id)
         if key not in best or score > best[key].score:
@@ -88,10 +91,24 @@ def gradebook_csv(session: Session) -> str:
     return csv_text(rows)
 
 
-def recent_submissions(session: Session, published: CourseExercise | None = None, limit: int = 25) -> list[Submission]:
-    """The newest submissions, of one exercise or of all, with what their table shows loaded in three queries."""
-    query = (select(Submission).order_by(Submission.id.desc()).limit(limit)
-             .options(selectinload(Submission.user), selectinload(Submission.exercise), selectinload(Submission.cases)))
-    if published is not None:
-        query = query.where(Submission.exercise_id == published.id)
-    return list(session.scalars(query))
+@dataclass
+class ExerciseRecord:
+    """One student's work on one exercise: how many attempts, the best, the latest."""
+
+    published: CourseExercise
+    attempts: int
+    latest: datetime | None
+    best: Best | None
+
+
+def student_record(session: Session, user: User, exercises: list[CourseExercise]) -> list[ExerciseRecord]:
+    """Each of ``exercises`` with ``user``'s attempts at it, in two queries whatever their number."""
+    counts = {exercise_id: (attempts, latest) for exercise_id, attempts, latest in session.execute(
+        select(Submission.exercise_id, func.count(), func.max(Submission.created_at))
+        .where(Submission.user_id == user.id).group_by(Submission.exercise_id))}
+    best = best_scores(session, user)
+    records = []
+    for exercise in exercises:
+        attempts, latest = counts.get(exercise.id, (0, None))
+        records.append(ExerciseRecord(exercise, attempts, latest, best.get((user.id, exercise.id))))
+    return records
