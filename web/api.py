@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from web.auth import TokenRefused, csrf, issue_token, token_in_use
+from web.auth import AccountDeactivated, TokenRefused, csrf, issue_token, token_in_use
 from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
@@ -53,6 +53,8 @@ def create_token() -> Any:
         user = sign_in(get_session(), username, password)
     except TooManyFailures as exc:
         return error_response(429, str(exc), {"Retry-After": str(exc.wait)})
+    except AccountDeactivated as exc:
+        return error_response(403, str(exc))
     if user is None:
         return error_response(401, "Wrong username or password")
     lifetime = timedelta(days=current_app.config["API_TOKEN_DAYS"])

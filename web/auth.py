@@ -27,6 +27,7 @@ login_manager.login_message = "Please sign in first."
 csrf = CSRFProtect()
 
 F = TypeVar("F", bound=Callable[..., Any])
+DEACTIVATED = "This account is deactivated: ask your instructor"
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 TOKEN_LIFETIME = timedelta(days=120)  # a semester and its exams: API_TOKEN_DAYS's default
 
@@ -45,7 +46,7 @@ def load_user(session_id: str) -> User | None:
     if not (user_id.isdigit() and version.isdigit()):
         return None  # a cookie from before sessions had versions: sign in again
     user = get_session().get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
+    return user if user is not None and user.active and user.session_version == int(version) else None
 
 
 def end_sessions(session: Session, user: User) -> None:
@@ -69,6 +70,32 @@ def create_user(session: Session, username: str, role: str, password: str | None
     session.add(user)
     session.flush()
     return user, password
+
+
+def reset_password(session: Session, user: User) -> str:
+    """Give ``user`` a new generated password, returned to be shown once, and end their sessions and API tokens:
+    whoever held the old password is signed out everywhere."""
+    password = secrets.token_urlsafe(9)
+    user.password_hash = hasher.hash(password)
+    end_sessions(session, user)
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
+    return password
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivate ``user`` (no sign-in, no API token works; their submissions stay), or make them active again.
+
+    Deactivating ends their signed-in sessions at once; their tokens are refused while inactive
+    and work again, unless expired, once the account is active.
+    """
+    user.active = active
+    if not active:
+        end_sessions(session, user)
+
+
+class AccountDeactivated(Exception):
+    """The password was right, but the account is deactivated."""
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -107,6 +134,8 @@ def token_in_use(session: Session, token: str) -> ApiToken:
         raise TokenRefused("Missing or invalid API token: send 'Authorization: Bearer TOKEN'")
     if row.revoked_at is not None:
         raise TokenRefused("This API token was revoked; sign in again for a new one")
+    if not row.user.active:
+        raise TokenRefused(DEACTIVATED)
     now = utcnow()
     if row.expires_at is not None and now >= row.expires_at:
         raise TokenRefused(f"This API token expired at {row.expires_at:%Y-%m-%d %H:%M} UTC; "

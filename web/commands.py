@@ -1,13 +1,20 @@
-"""Admin commands: ``gradegrad db upgrade``, ``create-user``, ``import-roster`` and ``serve``."""
+"""Admin commands: ``gradegrad db upgrade``, ``create-user``, ``reset-password``, ``deactivate``, ``import-roster``
+and ``serve``."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from grader.cli import course_option, load_course
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from web.models import User
 
 
 @click.group("db")
@@ -56,6 +63,43 @@ def create_user(username: str, role: str, password: str | None, token: bool, if_
         click.echo(f"created {role} {username} with password {password}")
         if token:
             click.echo(auth.issue_token(session, user, timedelta(days=app.config["API_TOKEN_DAYS"])))
+
+
+def existing_user(session: Session, username: str) -> User:
+    """The user called ``username``, or a ClickException naming the missing one."""
+    from sqlalchemy import select
+
+    from web.models import User
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no user '{username}'")
+    return user
+
+
+@click.command("reset-password")
+@click.argument("username")
+def reset_password(username: str) -> None:
+    """Give a user a new generated password, printed once; their sessions and API tokens stop working."""
+    from web import auth, create_app
+    from web.db import session_factory, session_scope
+
+    with session_scope(session_factory(create_app())) as session:
+        password = auth.reset_password(session, existing_user(session, username))
+    click.echo(f"new password for {username}: {password}")
+
+
+@click.command("deactivate")
+@click.argument("username")
+@click.option("--reactivate", is_flag=True, help="Make a deactivated user active again.")
+def deactivate(username: str, reactivate: bool) -> None:
+    """Stop a user signing in or using API tokens; their submissions stay in the gradebook, marked inactive."""
+    from web import auth, create_app
+    from web.db import session_factory, session_scope
+
+    with session_scope(session_factory(create_app())) as session:
+        auth.set_active(session, existing_user(session, username), reactivate)
+    click.echo(f"{'reactivated' if reactivate else 'deactivated'} {username}")
 
 
 @click.command("import-roster")

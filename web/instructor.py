@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from web.auth import instructor_required
+from web.auth import instructor_required, reset_password, set_active
 from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
 from web.forms import ActionForm, RosterForm, SettingsForm
@@ -137,5 +137,37 @@ def roster() -> Any:
             added = import_roster(get_session(), form.file.data.read().decode("utf-8-sig"))
             get_session().commit()
         except (ValueError, UnicodeDecodeError) as exc:
+            get_session().rollback()  # the rows added before the bad line are not in the database: list none of them
             flash(f"Could not import the roster: {exc}", "error")
     return render_template("instructor/roster.html", form=form, added=added, students=students(get_session()))
+
+
+def managed_student(username: str) -> User:
+    """The student called ``username``, whose account an instructor manages; 404 for anyone else."""
+    return get_session().scalar(select(User).where(User.username == username, User.role == "student")) or abort(404)
+
+
+@bp.post("/students/<username>/password")
+@instructor_required
+def reset_student_password(username: str) -> Any:
+    """The new password is in this answer alone: not stored in clear, not cached, never shown again."""
+    student = managed_student(username)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("instructor.roster"))
+    password = reset_password(get_session(), student)
+    get_session().commit()
+    answer = make_response(render_template("instructor/password.html", student=student, password=password))
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
+@bp.post("/students/<username>/<any(deactivate, reactivate):change>")
+@instructor_required
+def change_active(username: str, change: str) -> Any:
+    student = managed_student(username)
+    if ActionForm().validate_on_submit():
+        set_active(get_session(), student, change == "reactivate")
+        get_session().commit()
+        flash(f"Deactivated {username}: they cannot sign in or use their API tokens; their submissions stay in the "
+              f"gradebook." if change == "deactivate" else f"Reactivated {username}: they can sign in again.", "info")
+    return redirect(url_for("instructor.roster"))

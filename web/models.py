@@ -41,7 +41,11 @@ class Base(DeclarativeBase):
 
 
 class User(UserMixin, Base):
-    """session_version: part of every signed-in session (see get_id); raising it ends them all."""
+    """session_version: part of every signed-in session (see get_id); raising it ends them all.
+
+    active: False once an instructor deactivated the account: no sign-in, no API token works, and the
+    submissions stay, listed as an inactive student's.
+    """
 
     __tablename__ = "users"
 
@@ -51,12 +55,18 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_instructor(self) -> bool:
         return self.role == "instructor"
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login's flag: login_user() refuses a deactivated user."""
+        return self.active
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session cookie: the id and the session version it was signed in under."""

@@ -108,7 +108,7 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object", "required": ["username", "password"],
                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
                 "responses": {"201": response("A new token", {"$ref": "#/components/schemas/Token"}),
-                    **errors(400, 401, 429)}}},
+                    **errors(400, 401, 403, 429)}}},
             "/tokens/current": {"delete": {
                 "summary": "Revoke the token this request is sent with: it stops working at once",
                 "responses": {"204": {"description": "Revoked"}, **errors(401)}}},

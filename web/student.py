@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from grader.pipeline import to_plain
 from grader.sandbox.imports import available_sentence
-from web.auth import end_sessions
+from web.auth import AccountDeactivated, end_sessions
 from web.catalogue import exercise_of, find_published
 from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
@@ -36,6 +36,9 @@ def login() -> Any:
             user = sign_in(get_session(), form.username.data, form.password.data)
         except TooManyFailures as exc:
             user, status = None, 429
+            flash(f"{exc}.", "error")
+        except AccountDeactivated as exc:
+            user, status = None, 403
             flash(f"{exc}.", "error")
         else:
             if user is not None:

@@ -20,7 +20,7 @@ from flask import request
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from web.auth import authenticate
+from web.auth import DEACTIVATED, AccountDeactivated, authenticate
 from web.models import FailedSignIn, User, utcnow
 
 WINDOW = timedelta(minutes=15)
@@ -36,7 +36,8 @@ class TooManyFailures(Exception):
 
 
 def sign_in(session: Session, username: str, password: str) -> User | None:
-    """authenticate(), counting a failure; raises TooManyFailures, without checking, while held back."""
+    """authenticate(), counting a failure; raises TooManyFailures, without checking, while held back, and
+    AccountDeactivated for the right password of a deactivated account."""
     name, address = username.casefold()[:80], (request.remote_addr or "unknown")[:64]
     attempt = FailedSignIn(username=name, address=address)
     session.add(attempt)
@@ -52,6 +53,8 @@ def sign_in(session: Session, username: str, password: str) -> User | None:
     else:
         session.delete(attempt)
     session.commit()
+    if user is not None and not user.active:
+        raise AccountDeactivated(DEACTIVATED)
     return user
 
 

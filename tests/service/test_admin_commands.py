@@ -1,4 +1,4 @@
-"""`gradegrad create-user` and `gradegrad import-roster`, as an administrator runs them."""
+"""`gradegrad create-user`, `reset-password`, `deactivate` and `import-roster`, as an administrator runs them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 
 GRADEGRAD = [sys.executable, "-m", "gradegrad_client"]
 
@@ -52,3 +53,40 @@ def test_import_roster_names_the_bad_line(run, tmp_path):
     roster.write_text("username,role\nada,student\ngrace,teacher\n")
     done = run("import-roster", str(roster))
     assert done.returncode == 1 and "line 3" in done.stderr and "role" in done.stderr
+
+
+def users_of(tmp_path):
+    """username -> (active, password hash) in the database the `run` fixture's commands use."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'admin.sqlite3'}")
+    with engine.connect() as connection:
+        rows = {name: (bool(active), hashed) for name, active, hashed in
+                connection.execute(text("SELECT username, active, password_hash FROM users"))}
+    engine.dispose()
+    return rows
+
+
+def test_reset_password_prints_a_new_password_that_replaces_the_old(run, tmp_path):
+    from web.auth import hasher
+
+    assert run("create-user", "ada", "--password", "old-pw").returncode == 0
+    done = run("reset-password", "ada")
+    assert done.returncode == 0, done.stderr
+    prefix = "new password for ada: "
+    assert done.stdout.startswith(prefix)
+    password = done.stdout.strip().removeprefix(prefix)
+    hashed = users_of(tmp_path)["ada"][1]
+    assert hasher.verify(hashed, password) and len(password) == 12
+    missing = run("reset-password", "nobody")
+    assert (missing.returncode, missing.stderr) == (1, "Error: no user 'nobody'\n")
+
+
+def test_deactivate_and_reactivate_a_user(run, tmp_path):
+    assert run("create-user", "ada", "--password", "pw").returncode == 0
+    done = run("deactivate", "ada")
+    assert (done.returncode, done.stdout) == (0, "deactivated ada\n")
+    assert users_of(tmp_path)["ada"][0] is False
+    done = run("deactivate", "--reactivate", "ada")
+    assert (done.returncode, done.stdout) == (0, "reactivated ada\n")
+    assert users_of(tmp_path)["ada"][0] is True
+    missing = run("deactivate", "nobody")
+    assert (missing.returncode, missing.stderr) == (1, "Error: no user 'nobody'\n")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from web.models import Regrade, Submission
+from web.models import Regrade, Submission, User
 from web.security import CONTENT_SECURITY_POLICY
 
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -17,7 +17,7 @@ UNREACHABLE_DATABASE = "postgresql+psycopg://gradegrad@127.0.0.1:1/gradegrad"  #
 
 def post_routes(app, blueprint):
     """Every POST URL of a blueprint, its arguments filled with something that exists."""
-    values = {"name": "mse_grad", "submission_id": 1}
+    values = {"name": "mse_grad", "submission_id": 1, "username": "ada", "change": "deactivate"}
     urls = app.url_map.bind("localhost")
     return sorted(urls.build(rule.endpoint, {key: values[key] for key in rule.arguments})
                   for rule in app.url_map.iter_rules()
@@ -37,6 +37,7 @@ def test_every_form_post_without_its_csrf_token_is_refused_and_changes_nothing(m
                                                                               session, blueprint):
     app = make_app()  # CSRF on, as in production
     prof = make_user("prof", role="instructor")
+    ada = make_user("ada")
     submission = make_submission(prof, status="graded", score=1.0, passed=True)
     client = app.test_client()
     signed_in_with_csrf(client, "prof")
@@ -49,6 +50,8 @@ def test_every_form_post_without_its_csrf_token_is_refused_and_changes_nothing(m
     assert session.scalar(select(func.count()).select_from(Submission)) == 1
     assert session.scalar(select(func.count()).select_from(Regrade)) == 0
     assert session.get(Submission, submission.id).status == "graded"
+    account = session.get(User, ada.id)
+    assert (account.active, account.password_hash, account.session_version) == (True, ada.password_hash, 0)
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax_and_not_secure_over_plain_http(client, make_user):
