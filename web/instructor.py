@@ -11,6 +11,7 @@ from sqlalchemy import select
 from web.auth import instructor_required, reset_password, set_active
 from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
+from web.failures import unnamed_failures
 from web.forms import ActionForm, RosterForm, SettingsForm
 from web.models import CourseExercise, User
 from web.paging import page_number, page_url
@@ -19,7 +20,7 @@ from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.results import result_dict
 from web.roster import import_roster
 from web.settings_form import apply_settings, settings_form
-from web.stats import best_scores, exercise_stats, gradebook_csv, student_record, students, unnamed_failures
+from web.stats import best_scores, exercise_stats, gradebook_csv, student_record, students
 from web.submission_lists import STATUSES, read_filter, submissions_page
 from web.submissions import visible_submission
 

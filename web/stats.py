@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,14 +69,6 @@ def exercise_stats(session: Session, published: CourseExercise) -> ExerciseStats
         [s.score or 0.0 for s in graded], [s.created_at for s in rows],
         [(name, n) for name, n in mistakes if name is not None],
     )
-
-
-def unnamed_failures(session: Session, published: CourseExercise, limit: int = 5) -> list[tuple[str, int]]:
-    """The most frequent failing verdicts that matched no named mistake (kinds such as 'shape')."""
-    counts = Counter(session.scalars(
-        select(CaseResult.kind).join(Submission)
-        .where(Submission.exercise_id == published.id, CaseResult.passed.is_(False), CaseResult.mistake.is_(None))))
-    return counts.most_common(limit)
 
 
 def gradebook_csv(session: Session) -> str:
