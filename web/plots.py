@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 EMPTY = "no submissions yet"
 MAX_BARS = 40
+MIN_BARS = 10  # room on the axis for this many bars: a lone submission is one narrow bar, not a full-width block
 # Bar widths for submissions over time, from the narrowest: the first that covers the span in MAX_BARS bars.
 WIDTHS = tuple((timedelta(minutes=m), unit) for m, unit in (
     (1, "minute"), (5, "5 minutes"), (10, "10 minutes"), (30, "30 minutes"), (60, "hour"), (180, "3 hours"),
@@ -75,7 +76,7 @@ def submissions_over_time(times: list[datetime], title: str) -> str:
     for number, bar in enumerate(bars, start=1):
         bar.set_gid(f"bar-{number}")
     axes.set(ylabel=f"submissions per {unit}")
-    axes.set_xlim(start, max(counts) + width)  # type: ignore[arg-type]
+    axes.set_xlim(start, max(max(counts) + width, start + width * MIN_BARS))  # type: ignore[arg-type]
     locator = AutoDateLocator(maxticks=6)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))

@@ -187,7 +187,7 @@ def test_every_page_fits_a_phone(browser, embedded_service, screenshots):
                 **{f"student-exercise-{name}": f"/exercises/{name}" for name in EXERCISES}},
         "prof": {"instructor-dashboard": "/instructor/", "instructor-exercise": "/instructor/exercises/mse_grad",
                  "instructor-submission": f"/instructor/submissions/{submission['id']}",
-                 "instructor-roster": "/instructor/roster"},
+                 "instructor-roster": "/instructor/roster", "instructor-student": "/instructor/students/ada"},
     }
     too_wide = {}
     for user, paths in pages.items():

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from web import auth
-from web.models import ApiToken, FailedSignIn, Regrade, SampleCheck, Status, Submission, utcnow
+from web.models import ApiToken, FailedSignIn, Regrade, SampleCheck, Status, Submission, User, utcnow
 
 SECRET = "GRACES_SECRET_ANSWER"
 REPORT = {"score": 1.0, "passed": True, "error": None, "hints": [], "samples": [], "output": SECRET + "_OUTPUT",
@@ -28,7 +28,7 @@ def routes(app, prefix=""):
 def fill(rule, victims_submission, victims_check):
     """The rule's URL aimed at the victim's work; a new kind of argument must be taught here, or this fails."""
     values = {"submission_id": victims_submission.id, "check_id": victims_check.id, "name": "mse_grad",
-              "plot": "histogram"}
+              "plot": "histogram", "username": victims_submission.user.username, "change": "deactivate"}
     unknown = set(rule.arguments) - values.keys()
     assert not unknown, f"{rule.rule}: teach this test what to put in {unknown}"
     return rule.endpoint, {key: values[key] for key in rule.arguments}
@@ -102,6 +102,8 @@ def test_a_student_reaches_no_instructor_route_by_any_method(app, client, sessio
     session.expire_all()
     assert published("mse_grad").visible and published("mse_grad").per_hour == 30
     assert session.scalar(select(func.count()).select_from(Regrade)) == 0
+    grace = session.get(User, graces_work.user_id)
+    assert (grace.active, grace.session_version) == (True, 0)
 
 
 def test_an_expired_token_is_refused_with_the_reason(client, session, make_user, token_for):
