@@ -32,6 +32,7 @@ KINDS = {"values": "wrong values", "shape": "wrong shape", "nonfinite": "not fin
 NO_MODULE = re.compile(r"No module named '([^']+)'")
 SKIPPED_IMPORT = re.compile(r"`([^`]+)` is not available at grading time")
 RAISED = re.compile(r"Raised (\w+)")
+LOADING = re.compile(r"The code raised an exception while loading: (\w+)")
 
 
 def failure_name(kind: str, message: str | None, error: str | None, unavailable: list[str]) -> str:
@@ -44,6 +45,12 @@ def failure_name(kind: str, message: str | None, error: str | None, unavailable:
         text = error or ""
         if module := NO_MODULE.search(text):
             return f"import {module.group(1)} is not available"
+        if raised := LOADING.match(text):
+            return f"raised {raised.group(1)} while loading"
+        if "must take the parameters" in text:
+            return "wrong parameters"
+        if "is defined but is a" in text:
+            return "not a function"
         return next((name for start, name in ERROR_STARTS if text.startswith(start)), text[:80] or "not run")
     if kind == "exception":
         raised = RAISED.match(message or "")
@@ -56,7 +63,7 @@ def failure_name(kind: str, message: str | None, error: str | None, unavailable:
     return KINDS.get(kind, kind)
 
 
-def unnamed_failures(session: Session, published: CourseExercise, limit: int = 5) -> list[tuple[str, int]]:
+def unnamed_failures(session: Session, published: CourseExercise, limit: int = 10) -> list[tuple[str, int]]:
     """The most frequent failures that matched no named mistake, each with the number of submissions that had it
     (a submission counts once per failure, however many of its cases failed so)."""
     rows = session.execute(

@@ -34,6 +34,10 @@ def test_failures_are_named_by_kind_and_counted_by_submission(client, session, m
     failed(session, make_submission, grace, {"kind": "exception", "message": "Raised ValueError: no"},
            error="Every case raised ValueError: no")
     failed(session, make_submission, hopper, {"kind": "shape", "message": "'dL/dy_hat' has the wrong shape"})
+    for error in ("The code raised an exception while loading: ModuleNotFoundError: No module named 'scipy'",
+                  "The code raised an exception while loading: ZeroDivisionError: division by zero",
+                  "'mse_grad' must take the parameters (y_hat, y); yours is (y_hat)"):
+        failed(session, make_submission, ada, {**not_run, "message": f"Not run: {error}"}, error=error)
     mistake = get_exercise("mse_grad").mistakes[0]
     failed(session, make_submission, hopper, {"kind": "values", "message": "wrong"}, hint=mistake.hint)
     sign_in(make_user("prof", role="instructor"))
@@ -48,6 +52,9 @@ def test_failures_are_named_by_kind_and_counted_by_submission(client, session, m
         "<tr><td>import torch is not available</td><td>1</td></tr>",
         "<tr><td>raised ValueError</td><td>1</td></tr>",
         "<tr><td>wrong shape</td><td>1</td></tr>",
+        "<tr><td>import scipy is not available</td><td>1</td></tr>",
+        "<tr><td>raised ZeroDivisionError while loading</td><td>1</td></tr>",
+        "<tr><td>wrong parameters</td><td>1</td></tr>",
     ])
     assert "not_run" not in page and "cases</td>" not in page
 
