@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from gradegrad_client.render import render_report
 from gradegrad_client.summary import diagnosis, group_cases, short_number, short_value
@@ -26,8 +27,6 @@ def report(**fields: Any) -> dict[str, Any]:
 
 
 def rendered(value: dict[str, Any]) -> str:
-    from rich.console import Console
-
     out = io.StringIO()
     render_report(value, Console(file=out, width=200, color_system=None))
     return out.getvalue()
