@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 from grader.exercise import Catalogue
 
@@ -90,7 +91,7 @@ def read_one(number: int, table: dict[str, object], exercises: Catalogue, proble
     points = read_points(table.get("exercises"), exercises, where, problems)
     if len(problems) > found:
         return None
-    return Assignment(name, str(title), points, due, None if penalty is None else float(penalty))
+    return Assignment(name, str(title), points, due, None if penalty is None else float(cast(float, penalty)))
 
 
 def read_due(due: object, where: str, problems: list[str]) -> datetime | None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from grader.exercise import Exercise
 from web.catalogue import exercise_of, publish_catalogue
-from web.late import effective_score
+from web.late import Deadlines
 from web.models import IN_FLIGHT, CourseExercise, Submission, User
 
 
@@ -34,12 +34,12 @@ class ExerciseRow:
 def exercise_rows(session: Session, user: User) -> list[ExerciseRow]:
     """The exercises ``user`` can see, each with their own progress on it."""
     mine = list(session.scalars(select(Submission).where(Submission.user_id == user.id)))
-    rows = []
+    deadlines, rows = Deadlines.load(session, user.id), []
     for published in publish_catalogue(session):
         if not (published.visible or user.is_instructor):
             continue
         attempts = [s for s in mine if s.exercise_id == published.id]
-        scores = [score for s in attempts if (score := effective_score(s)) is not None]
+        scores = [score for s in attempts if (score := deadlines.effective_score(s)) is not None]
         rows.append(ExerciseRow(published, exercise_of(published), len(attempts), max(scores, default=None),
                                 any(s.passed for s in attempts),
                                 sum(s.status in IN_FLIGHT for s in attempts)))

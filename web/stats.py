@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from web.catalogue import publish_catalogue
-from web.late import effective_score
+from web.late import Deadlines
 from web.models import FINISHED, CaseResult, CourseExercise, Submission, User
 from web.spreadsheet import csv_text
 
@@ -31,8 +31,9 @@ def students(session: Session) -> list[User]:
 def best_scores(session: Session) -> dict[tuple[int, int], Best]:
     """(user id, exercise id) -> the best graded submission, by effective score."""
     best: dict[tuple[int, int], Best] = {}
+    deadlines = Deadlines.load(session)
     for submission in session.scalars(select(Submission).where(Submission.status.in_(FINISHED))):
-        score = effective_score(submission) or 0.0
+        score = deadlines.effective_score(submission) or 0.0
         key = (submission.user_id, submission.exercise_id)
         if key not in best or score > best[key].score:
             best[key] = Best(score, bool(submission.passed), submission.id)
