@@ -45,6 +45,15 @@ class SettingsForm(FlaskForm):
     show_hidden_results = BooleanField("Show students the verdict of each hidden case")
 
 
+class ExtensionForm(FlaskForm):
+    """A new due date for one student on one assignment (web/extensions.py checks the names)."""
+
+    username = StringField("Student", validators=[DataRequired("Name the student")])
+    assignment = StringField("Assignment", validators=[DataRequired("Name the assignment")])
+    until = DateTimeLocalField("New due date (UTC)", format="%Y-%m-%dT%H:%M",
+                               validators=[DataRequired("Give the new due date")])
+
+
 class RosterForm(FlaskForm):
     file = FileField("Roster CSV (header: username[,role][,password])",
                      validators=[FileAllowed(["csv", "txt"], "Upload a .csv file")])

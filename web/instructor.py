@@ -7,17 +7,20 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from grader.course import current_course
 from web.auth import instructor_required
 from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
-from web.forms import ActionForm, RosterForm, SettingsForm
+from web.extensions import extensions, grant_extension
+from web.forms import ActionForm, ExtensionForm, RosterForm, SettingsForm
+from web.gradebook import gradebook_csv
 from web.models import CourseExercise
 from web.plots import score_histogram, submissions_over_time
 from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.results import result_dict
 from web.roster import import_roster
 from web.settings_form import apply_settings, settings_form
-from web.stats import best_scores, exercise_stats, gradebook_csv, recent_submissions, students, unnamed_failures
+from web.stats import best_scores, exercise_stats, recent_submissions, students, unnamed_failures
 from web.submissions import visible_submission
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -31,7 +34,8 @@ def dashboard() -> str:
     exercises = publish_catalogue(session)
     return render_template("instructor/dashboard.html", exercises=exercises, students=students(session),
                            best=best_scores(session), stats=[exercise_stats(session, e) for e in exercises],
-                           recent=recent_submissions(session))
+                           recent=recent_submissions(session), extension_form=ExtensionForm(),
+                           extensions=extensions(session), assignments=current_course().assignments)
 
 
 @bp.get("/exercises/<name>")
@@ -100,11 +104,33 @@ def regrade(submission_id: int) -> Any:
     return redirect(url_for("instructor.submission", submission_id=submission_id))
 
 
-@bp.get("/gradebook.csv")
+@bp.get("/gradebook.csv", defaults={"layout": "gradegrad"})
+@bp.get("/gradebook-<any(canvas, moodle):layout>.csv")
 @instructor_required
-def gradebook() -> Response:
-    return Response(gradebook_csv(get_session()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=gradebook.csv"})
+def gradebook(layout: str) -> Response:
+    """The gradebook in points: GradeGrad's own columns, or the layout Canvas or Moodle imports."""
+    name = "gradebook.csv" if layout == "gradegrad" else f"gradebook-{layout}.csv"
+    return Response(gradebook_csv(get_session(), layout), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.post("/extensions")
+@instructor_required
+def extend() -> Any:
+    """Give one student a new due date on one assignment (as `gradegrad extend` does)."""
+    form = ExtensionForm()
+    if form.validate_on_submit():
+        try:
+            grant_extension(get_session(), form.username.data, form.assignment.data, form.until.data, current_user)
+            get_session().commit()
+            flash(f"{form.username.data} has until {form.until.data:%Y-%m-%d %H:%M} UTC on {form.assignment.data}.",
+                  "info")
+        except ValueError as exc:
+            flash(f"No extension was given: {exc}.", "error")
+    else:
+        flash("No extension was given: " + "; ".join(e for errors in form.errors.values() for e in errors) + ".",
+              "error")
+    return redirect(url_for("instructor.dashboard") + "#extensions")
 
 
 @bp.route("/roster", methods=["GET", "POST"])

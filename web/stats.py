@@ -1,4 +1,4 @@
-"""The instructor's numbers: best scores per student and exercise, pass rates, mistakes, the gradebook."""
+"""The instructor's numbers: best scores per student and exercise, pass rates, mistakes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from web.catalogue import publish_catalogue
 from web.late import Deadlines
 from web.models import FINISHED, CaseResult, CourseExercise, Submission, User
-from web.spreadsheet import csv_text
 
 
 @dataclass
@@ -76,17 +74,6 @@ def unnamed_failures(session: Session, published: CourseExercise, limit: int = 5
         select(CaseResult.kind).join(Submission)
         .where(Submission.exercise_id == published.id, CaseResult.passed.is_(False), CaseResult.mistake.is_(None))))
     return counts.most_common(limit)
-
-
-def gradebook_csv(session: Session) -> str:
-    """One row per student, one column per exercise: the best score with the late policy applied."""
-    exercises = publish_catalogue(session)
-    best = best_scores(session)
-    rows: list[list[object]] = [["username", *(e.name for e in exercises), "total"]]
-    for user in students(session):
-        scores = [best[(user.id, e.id)].score if (user.id, e.id) in best else 0.0 for e in exercises]
-        rows.append([user.username, *(f"{s:.4f}" for s in scores), f"{sum(scores):.4f}"])
-    return csv_text(rows)
 
 
 def recent_submissions(session: Session, published: CourseExercise | None = None, limit: int = 25) -> list[Submission]:

@@ -18,7 +18,7 @@ from web.forms import ActionForm, LoginForm, SubmitForm
 from web.limits import Refused, quota
 from web.mathtext import render_statement
 from web.models import CourseExercise
-from web.progress import exercise_rows
+from web.progress import assignment_groups
 from web.results import result_dict
 from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
@@ -58,7 +58,7 @@ def logout() -> Any:
 @bp.get("/")
 @login_required
 def index() -> str:
-    return render_template("student/index.html", rows=exercise_rows(get_session(), current_user))
+    return render_template("student/index.html", groups=assignment_groups(get_session(), current_user))
 
 
 @bp.get("/exercises/<name>")
