@@ -90,12 +90,15 @@ def extend(username: str, assignment: str, until: str) -> None:
 
     load_course()
     app = create_app()
-    with session_scope(session_factory(app)) as session:
-        try:
+    try:
+        with session_scope(session_factory(app)) as session:
             extension = grant_extension(session, username, assignment, parse_until(until))
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"{username} has until {extension.due_at:%Y-%m-%d %H:%M} UTC on {assignment}")
+            click.echo(f"{username} has until {extension.due_at:%Y-%m-%d %H:%M} UTC on {assignment}")
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        app.extensions["db_engine"].dispose()
+        app.extensions["celery"].close()
 
 
 @click.command("serve")

@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 
 class LoginForm(FlaskForm):
@@ -51,7 +51,7 @@ class ExtensionForm(FlaskForm):
     username = StringField("Student", validators=[DataRequired("Name the student")])
     assignment = StringField("Assignment", validators=[DataRequired("Name the assignment")])
     until = DateTimeLocalField("New due date (UTC)", format="%Y-%m-%dT%H:%M",
-                               validators=[DataRequired("Give the new due date")])
+                               validators=[InputRequired("Give the new due date")])
 
 
 class RosterForm(FlaskForm):

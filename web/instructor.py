@@ -119,17 +119,15 @@ def gradebook(layout: str) -> Response:
 def extend() -> Any:
     """Give one student a new due date on one assignment (as `gradegrad extend` does)."""
     form = ExtensionForm()
-    if form.validate_on_submit():
-        try:
-            grant_extension(get_session(), form.username.data, form.assignment.data, form.until.data, current_user)
-            get_session().commit()
-            flash(f"{form.username.data} has until {form.until.data:%Y-%m-%d %H:%M} UTC on {form.assignment.data}.",
-                  "info")
-        except ValueError as exc:
-            flash(f"No extension was given: {exc}.", "error")
-    else:
-        flash("No extension was given: " + "; ".join(e for errors in form.errors.values() for e in errors) + ".",
-              "error")
+    try:
+        if not form.validate_on_submit():
+            raise ValueError("; ".join(error.rstrip(".") for errors in form.errors.values() for error in errors))
+        grant_extension(get_session(), form.username.data, form.assignment.data, form.until.data, current_user)
+    except ValueError as exc:  # the dashboard again, with what was typed
+        flash(f"No extension was given: {exc}.", "error")
+        return dashboard(), 400
+    get_session().commit()
+    flash(f"{form.username.data} has until {form.until.data:%Y-%m-%d %H:%M} UTC on {form.assignment.data}.", "info")
     return redirect(url_for("instructor.dashboard") + "#extensions")
 
 
