@@ -13,6 +13,7 @@ from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
 from web.errors import error_response
 from web.json_body import json_object, string_field
+from web.late import Deadlines
 from web.limits import Refused
 from web.models import utcnow
 from web.openapi import openapi_document
@@ -126,7 +127,8 @@ def submission_status(submission_id: int) -> Any:
 
 @bp.get("/submissions")
 def own_history() -> Response:
-    return jsonify([result_dict(s, g.api_user) for s in history(get_session(), g.api_user)])
+    deadlines = Deadlines.load(get_session(), g.api_user.id)
+    return jsonify([result_dict(s, g.api_user, deadlines) for s in history(get_session(), g.api_user)])
 
 
 def submission_payload() -> tuple[str, str, bytes]:
