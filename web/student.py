@@ -15,6 +15,7 @@ from web.catalogue import exercise_of, find_published
 from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
+from web.late import Deadlines
 from web.limits import Refused, quota
 from web.mathtext import render_statement
 from web.models import CourseExercise
@@ -121,7 +122,8 @@ def exercise_page(name: str, form: SubmitForm) -> str:
                            statement=render_statement(exercise.statement), available=available_sentence(),
                            samples=[(case.name, {k: to_plain(v) for k, v in case.inputs.items()})
                                     for case in exercise.public_cases],
-                           quota=quota(get_session(), current_user, published))
+                           quota=quota(get_session(), current_user, published),
+                           policy=Deadlines.load(get_session(), current_user.id).policy(current_user.id, published))
 
 
 @bp.get("/checks/<int:check_id>")

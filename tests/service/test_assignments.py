@@ -124,6 +124,20 @@ def test_an_extension_from_the_dashboard_lifts_the_late_penalty_in_the_score_and
     sign_in(ada)
     page = client.get("/").text
     assert "20 of 30 points" in page and "2026-11-03 00:00 UTC (extended)" in page and "(your extension)" in page
+    deadline = re.search(r'<p class="meta" id="deadline">(.*?)</p>', client.get("/exercises/linreg_grad").text, re.S)
+    assert " ".join(deadline.group(1).split()) == \
+        "Due 2026-11-03 00:00 UTC (your extension) · late: 25% off per started day"
+    due = {row["name"]: row["due_at"] for row in client.get("/api/v1/exercises", headers=token_for(ada)).json}
+    assert (due["mse_grad"], due["softmax_ce_grad"], due["chain_rule_grad"]) == ("2026-11-03T00:00:00Z", None, None)
+
+
+def test_an_assignment_s_due_date_and_penalty_are_its_exercises_for_students_without_an_extension(
+        marks, client, token_for, sign_in):
+    grace = marks[1]
+    assert client.get("/api/v1/exercises", headers=token_for(grace)).json[0]["due_at"] == "2026-11-01T00:00:00Z"
+    sign_in(grace)
+    deadline = re.search(r'<p class="meta" id="deadline">(.*?)</p>', client.get("/exercises/mse_grad").text, re.S)
+    assert " ".join(deadline.group(1).split()) == "Due 2026-11-01 00:00 UTC · late: 25% off per started day"
 
 
 def late_linreg(client, headers) -> tuple[int, float]:
