@@ -1,6 +1,6 @@
 # One image for every GradeGrad process: web (gunicorn), workers, beat and the migration step.
 
-# The exercise page's editor, bundled from the locked npm packages (see web/frontend/).
+# The exercise page's editor, bundled from the locked npm packages, and the math font (see web/frontend/).
 FROM node:20-bookworm-slim AS editor
 WORKDIR /build/web/frontend
 COPY web/frontend/package.json web/frontend/package-lock.json ./
@@ -19,6 +19,7 @@ COPY grader ./grader
 COPY exercises ./exercises
 COPY web ./web
 COPY --from=editor /build/web/static/editor ./web/static/editor
+COPY --from=editor /build/web/static/fonts ./web/static/fonts
 COPY worker ./worker
 COPY client ./client
 RUN pip install ./client . && useradd --system --uid 10001 --home-dir /app gradegrad \

@@ -27,33 +27,38 @@ $(STAMP): $(RUNTIME)
 
 # The exercise page's editor: CodeMirror 6 from npm, bundled by esbuild into web/static/editor/ (served by the
 # app, never from a CDN). npm ci runs again when the package files change, the build when the bundle is missing,
-# older than its sources, or the packages were installed anew.
+# older than its sources, or the packages were installed anew. The statements' math font (STIX Two Math, from
+# npm too) is copied into web/static/fonts/ the same way.
 FRONTEND := web/frontend
 NPM_STAMP := $(FRONTEND)/node_modules/.installed
 BUNDLE := web/static/editor/editor.js
+MATH_FONT := web/static/fonts/stix-two-math.woff2
 
 $(NPM_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 	cd $(FRONTEND) && npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
 $(BUNDLE): $(NPM_STAMP) $(wildcard $(FRONTEND)/src/*.js)
-	cd $(FRONTEND) && npm run build
+	cd $(FRONTEND) && npm run build:editor
 
-editor: $(BUNDLE)
+$(MATH_FONT): $(NPM_STAMP)
+	cd $(FRONTEND) && npm run build:fonts
+
+editor: $(BUNDLE) $(MATH_FONT)
 
 # The embedded default: SQLite for the data and the queue, a real Celery worker, no servers needed.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= gradegrad-demo
 
-run: $(RUNTIME) $(BUNDLE)
+run: $(RUNTIME) $(BUNDLE) $(MATH_FONT)
 	$(VENV)/bin/gradegrad db upgrade
 	$(VENV)/bin/gradegrad create-user instructor --role instructor --password $(DEMO_PASSWORD) --if-missing
 	$(VENV)/bin/gradegrad create-user student --role student --password $(DEMO_PASSWORD) --if-missing
 	$(VENV)/bin/gradegrad serve --host $(HOST) --port $(PORT) \
 		--welcome "Sign in as 'student' or 'instructor', password '$(DEMO_PASSWORD)'"
 
-test: $(STAMP) $(BUNDLE) lint
+test: $(STAMP) $(BUNDLE) $(MATH_FONT) lint
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest
 
@@ -69,4 +74,4 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) $(FRONTEND)/node_modules web/static/editor
+	rm -rf $(VENV) $(FRONTEND)/node_modules web/static/editor web/static/fonts

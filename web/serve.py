@@ -23,14 +23,17 @@ PROBE_SECONDS = 5.0
 
 
 def commands(host: str, port: int, web_workers: int, concurrency: int) -> dict[str, list[str]]:
-    """The processes of one GradeGrad: regrades get their own worker so they never hold up a student.
+    """The processes of one GradeGrad: regrades get their own worker so they never hold up a student, and the
+    sweep runs in beat, a process of its own: Celery's `worker --beat` forks beat from a worker that has its SQLite
+    database open, and SQLite's locks do not survive a fork (every sweep failed with "locking protocol").
 
     The web keeps idle connections 5 s, longer than the result page waits between polls (2 s at most): a
     shorter keep-alive closes connections just as clients reuse them, and they see "connection reset".
     """
     return {
-        "live worker": [*GRADEGRAD, "worker", "--queues", LIVE, "--concurrency", str(concurrency), "--beat"],
+        "live worker": [*GRADEGRAD, "worker", "--queues", LIVE, "--concurrency", str(concurrency)],
         "regrade worker": [*GRADEGRAD, "worker", "--queues", REGRADE, "--concurrency", "1"],
+        "beat": [*GRADEGRAD, "beat"],
         "web": [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_workers),
                 "--threads", "4", "--keep-alive", "5", "--graceful-timeout", "5", "--no-control-socket",
                 "web.wsgi:app"],

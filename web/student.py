@@ -20,11 +20,13 @@ from web.limits import Refused, quota
 from web.mathtext import render_statement
 from web.models import CourseExercise
 from web.progress import assignment_groups
+from web.result_page import register as register_result_page
 from web.results import result_dict
 from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
 
 bp = Blueprint("student", __name__)
+register_result_page(bp)
 BOTH_SENT = "Both code written on the page and an uploaded file were sent: send one or the other, not both"
 
 

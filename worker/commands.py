@@ -17,24 +17,21 @@ from web.queue import LIVE, REGRADE
 @click.option("--queues", "-Q", default=f"{LIVE},{REGRADE}", show_default=True,
               help=f"Queues to consume: '{LIVE}' (students submitting now), '{REGRADE}' (bulk regrades).")
 @click.option("--concurrency", "-c", type=int, default=None, help="Grading processes (default: the CPU count).")
-@click.option("--beat", is_flag=True, help="Also run the periodic sweep that re-queues lost submissions.")
 @click.option("--name", help="The worker's node name (default: QUEUES@HOST.PID); %h is the host name.")
 @click.option("--loglevel", default="INFO", show_default=True)
 @course_option
-def worker(queues: str, concurrency: int | None, beat: bool, name: str | None, loglevel: str) -> None:
+def worker(queues: str, concurrency: int | None, name: str | None, loglevel: str) -> None:
     """Run a grading worker (Celery, prefork) on the configured broker."""
     load_course()  # a broken course folder stops here, with every problem
     keep_new_files_private()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # a grading must not spawn BLAS threads
-    from worker.celery_app import celery_app, flask_app
+    from worker.celery_app import celery_app
 
     argv = ["worker", "--queues", queues, "--loglevel", loglevel, "--pool", "prefork",
             "--without-gossip", "--without-mingle",
             "--hostname", name or f"{queues.replace(',', '+')}@%h.{os.getpid()}"]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
-    if beat:
-        argv += ["--beat", "--schedule", schedule_file(flask_app)]
     celery_app.worker_main(argv)
 
 

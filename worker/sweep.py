@@ -64,7 +64,8 @@ class Sweeper:
         except (RedisError, OSError) as exc:
             log.warning("sweep: the broker is unreachable (%s); trying again", exc)
         except SQLAlchemyError as exc:
-            log.warning("sweep: the database is unreachable (%s); trying again", type(exc).__name__)
+            log.warning("sweep: the database is unreachable (%s: %s); trying again", type(exc).__name__,
+                        str(getattr(exc, "orig", None) or exc).splitlines()[0])
         return []
 
     def check_broker(self) -> None:
@@ -134,8 +135,6 @@ class SweepScheduler(PersistentScheduler):
         super().__init__(*args, **kwargs)
         from worker.celery_app import flask_app
 
-        # Beat embedded in a worker (`--beat`) is a process forked from it: drop the parent's connections.
-        flask_app.extensions["db_engine"].dispose(close=False)
         self.sweeper = Sweeper(flask_app)
         self.next_sweep = time.monotonic()
 

@@ -1,4 +1,5 @@
-"""Print a grade report for a person, with Rich: verdicts per case, hints, samples, what was not run, output.
+"""Print a grade report for a person, with Rich: the verdict, score and one diagnosis first, then the case
+messages grouped, the traceback, samples, other hints, what was not run, output.
 
 Every string of a report may come from the student (messages quote their exceptions, the
 output is theirs), so each is shown as a ``Text`` of ``visible(...)``: Rich markup in it is
@@ -11,10 +12,10 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from gradegrad_client.display import visible
+from gradegrad_client.summary import diagnosis, group_cases, short_value
 
 OUTPUT_LINES = 20
 
@@ -22,6 +23,13 @@ OUTPUT_LINES = 20
 def plain(value: Any, style: str = "") -> Text:
     """A value as inert text: never markup, never a control sequence."""
     return Text(visible(str(value)), style=style)
+
+
+def verdict_mark(passed: bool | None) -> Text:
+    """✓ or ✗, or – for a verdict the instructor hides."""
+    if passed is None:
+        return Text("–")
+    return Text("✓", style="green") if passed else Text("✗", style="red")
 
 
 def render_report(report: dict[str, Any], console: Console) -> None:
@@ -36,27 +44,25 @@ def render_report(report: dict[str, Any], console: Console) -> None:
     counted = f"{passed}/{len(cases)} hidden cases" if shown == len(cases) else f"{len(cases)} hidden cases"
     console.print(Text.assemble(plain(report["exercise"]), ": ", verdict,
                                 f"  score {report['score']:.0%} ({counted})"))
+    found = diagnosis(report)
     if report.get("error"):
         console.print(Panel(plain(report["error"]), title="Error", border_style="red"))
-    table = Table(show_header=True, header_style="bold", expand=False)
-    table.add_column("", width=1)
-    table.add_column("hidden case")
-    table.add_column("verdict", overflow="fold")
-    for case in cases:
-        mark = {True: Text("✓", style="green"), False: Text("✗", style="red")}.get(case["passed"], Text("–"))
-        table.add_row(mark, plain(case["name"]), plain(case["message"]))
-    if cases:
-        console.print(table)
-    raised = cases + report.get("samples", [])
+    elif found:
+        console.print(Panel(plain(found), title="What to fix", border_style="cyan"))
+    for group in group_cases(cases):
+        console.print(Text.assemble(verdict_mark(group.passed), " ", plain(group.line)))
+    raised = report.get("samples", []) + cases
     tracebacks = list(dict.fromkeys(c["traceback"] for c in raised if c.get("traceback")))
     for text in tracebacks[:1]:
         console.print(Panel(plain(text.rstrip()), title="Your traceback", border_style="yellow"))
     for sample in report.get("samples", []):
         if not sample["passed"]:
             console.print(sample_panel(sample))
-    if report.get("hints"):
-        console.print(Panel(Group(*(plain(f"• {hint}") for hint in report["hints"])), title="Hints",
-                            border_style="cyan"))
+    hints = report.get("hints") or []
+    more = hints if report.get("error") else hints[1:]
+    if more:
+        console.print(Panel(Group(*(plain(f"• {hint}") for hint in more)),
+                            title="Hints" if report.get("error") else "Other hints", border_style="cyan"))
     if report.get("notes"):
         console.print(Panel(Group(*(plain(f"• {note}") for note in report["notes"])),
                             title="Not run when graded", border_style="dim"))
@@ -97,8 +103,8 @@ def sample_panel(sample: dict[str, Any]) -> Panel:
     """A public sample, passed or not: it may show inputs, expected and got."""
     lines = [plain(sample["message"])]
     lines += [plain(f"{name} = {value}") for name, value in sample["inputs"].items()]
-    lines += [plain(f"expected {label} = {value}") for label, value in sample["expected"].items()]
-    lines += [plain(f"got      {label} = {value}") for label, value in sample["got"].items()]
+    lines += [plain(f"expected {label} = {short_value(value)}") for label, value in sample["expected"].items()]
+    lines += [plain(f"got      {label} = {short_value(value)}") for label, value in sample["got"].items()]
     mark = "✓" if sample["passed"] else "✗"
     return Panel(Group(*lines), title=plain(f"{mark} Public sample '{sample['name']}'"),
                  border_style="green" if sample["passed"] else "magenta")

@@ -57,7 +57,7 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     assert page.input_value("textarea[name=source]") == WRONG
     submit_from_the_editor(page, WRONG)
     assert "Not yet" in page.inner_text("#verdict")
-    assert "keep the factor 1/n" in page.inner_text(".hints")
+    assert "keep the factor 1/n" in page.inner_text("#diagnosis")  # the one hint, under the verdict
 
     page.click("#resubmit")
     assert page.input_value("textarea[name=source]") == WRONG
@@ -120,7 +120,7 @@ def test_a_student_writes_in_the_editor_keeps_the_draft_checks_the_samples_and_s
     shown = result.inner_text()
     assert "✓ Public sample “worked example: n = 1”" in shown
     assert "✗ Public sample “three points”" in shown
-    assert "expected dy_hat = [-0.3333333333333333, 0.0, 0.6666666666666666]" in shown
+    assert "expected dy_hat = [-0.333333, 0.0, 0.666667]" in shown  # six significant digits
     assert "got      dy_hat = [-1.0, 0.0, 2.0]" in shown
     page.screenshot(path=str(screenshots / "student-editor-check.png"), full_page=True)
 
@@ -156,6 +156,23 @@ def test_a_student_who_chooses_upload_sends_the_file_and_not_the_editor(browser,
 
 PHONE, DESKTOP = 390, 1280
 """Widths in CSS pixels: an iPhone 12 to 15's, and a laptop's."""
+
+
+def test_a_statements_math_is_drawn_in_the_math_font_served_here(browser, embedded_service):
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = sign_in(context, embedded_service, "ada")
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    page.goto(f"{embedded_service.url}/exercises/mse_grad")
+    state = page.evaluate("""async () => {
+        await document.fonts.ready;
+        const faces = [...document.fonts].filter(face => face.family.replaceAll('"', "") === "STIX Two Math");
+        return {family: getComputedStyle(document.querySelector(".statement math")).fontFamily,
+                faces: faces.map(face => face.status)};
+    }""")
+    assert state == {"family": '"STIX Two Math", math', "faces": ["loaded"]} and refused == []
+    context.close()
 
 
 def test_buttons_use_the_pages_font(browser, embedded_service):

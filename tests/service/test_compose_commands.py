@@ -127,8 +127,10 @@ def test_the_image_copies_and_installs_every_package_of_the_project():
 
 
 def test_the_image_builds_the_editor_from_the_locked_npm_packages_and_serves_it():
-    """The bundle is not committed: the image builds it in a node stage and copies it where the app serves it."""
+    """The bundle and the math font are not committed: the image builds them in a node stage and copies them
+    where the app serves them."""
     lines = (COMPOSE.parent / "Dockerfile").read_text().splitlines()
     assert "COPY web/frontend/package.json web/frontend/package-lock.json ./" in lines
     assert lines.index("RUN npm ci --no-audit --no-fund") < lines.index("RUN npm run build")
     assert "COPY --from=editor /build/web/static/editor ./web/static/editor" in lines
+    assert "COPY --from=editor /build/web/static/fonts ./web/static/fonts" in lines

@@ -184,3 +184,19 @@ def test_the_check_button_refuses_code_and_a_file_together(client, session, make
                          content_type="multipart/form-data")
     assert answer.status_code == 400 and BOTH_SENT in answer.text
     assert count(session, SampleCheck) == 0
+
+
+def test_the_check_page_shows_expected_and_got_to_six_significant_digits(client, session, make_user, token_for,
+                                                                         sign_in):
+    ada = make_user()
+    check_id = post_check(client, token_for(ada), WRONG).json["id"]
+    sample = {"name": "three points", "passed": False, "message": "'dy_hat' is 3 times the true gradient",
+              "hint": None, "inputs": {"y": [1.5, 2.0, 2.0]}, "traceback": None,
+              "expected": {"dy_hat": [-1 / 3, 0.0, -0.3999999999999999]}, "got": {"dy_hat": [-1.0, 0.0, -1.2]}}
+    finish(session, check_id, report={"passed": False, "error": None, "samples": [sample], "output": ""})
+    session.commit()
+    sign_in(ada)
+    page = client.get(f"/checks/{check_id}").text
+    assert "expected dy_hat = [-0.333333, 0.0, -0.4]\ngot      dy_hat = [-1.0, 0.0, -1.2]\n" in page
+    assert client.get(f"/api/v1/checks/{check_id}", headers=token_for(ada)).json["samples"][0]["expected"] == \
+        {"dy_hat": [-1 / 3, 0.0, -0.3999999999999999]}
