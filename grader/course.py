@@ -7,6 +7,13 @@ optional ``course.toml``::
     title = "Mathematics of machine learning"
     builtin = ["mse_grad", "linreg_grad"]   # built-in exercises to include (true: all of them)
 
+    [[assignments]]                          # what is graded, in points (see grader/assignments.py)
+    name = "hw1"
+    title = "Homework 1"
+    due = 2026-12-10T23:59:00Z               # optional; else each exercise's due date
+    late_penalty_per_day = 0.1               # optional; else each exercise's late policy
+    exercises = { mse_grad = 10, linreg_grad = 20 }
+
 Reading a folder imports the instructor's packages (trusted code, never a student's) and
 reports every problem at once, each with its file and line, instead of stopping at the first.
 The process reads its course once, from ``GRADEGRAD_COURSE_DIR`` (or no folder: the built-in
@@ -30,6 +37,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
+from grader.assignments import Assignment, one_per_exercise, read_assignments
 from grader.exercise import Catalogue, Exercise
 
 COURSE_DIR_ENV = "GRADEGRAD_COURSE_DIR"
@@ -42,7 +50,9 @@ EXERCISE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 def valid_name(name: str) -> bool:
     """Whether ``name`` can name an exercise: it is the student's function's name, so no keyword either."""
     return bool(EXERCISE_NAME.fullmatch(name)) and not keyword.iskeyword(name)
-SETTINGS: dict[str, type | tuple[type, ...]] = {"title": str, "builtin": (bool, list)}
+
+
+SETTINGS: dict[str, type | tuple[type, ...]] = {"title": str, "builtin": (bool, list), "assignments": list}
 
 
 class CourseError(Exception):
@@ -56,11 +66,23 @@ class CourseError(Exception):
 
 @dataclass(frozen=True)
 class Course:
-    """The exercises a deployment grades, with the course's title; ``folder`` None is the built-in course."""
+    """The exercises a deployment grades, with the course's title; ``folder`` None is the built-in course.
+
+    assignments: what is graded, in points; a course.toml without any gets one assignment per exercise,
+    worth 1 point, named after it (as the built-in course has). An exercise in no assignment is practice.
+    """
 
     title: str
     exercises: Catalogue
     folder: Path | None = None
+    assignments: tuple[Assignment, ...] = ()
+
+    def assignment(self, name: str) -> Assignment | None:
+        return next((a for a in self.assignments if a.name == name), None)
+
+    def assignment_of(self, exercise: str) -> Assignment | None:
+        """The assignment ``exercise`` counts in, or None for a practice exercise."""
+        return next((a for a in self.assignments if exercise in a.points), None)
 
 
 def builtin_course() -> Course:
@@ -69,7 +91,8 @@ def builtin_course() -> Course:
     if not points:
         raise CourseError(Path("."), [f"no built-in course is installed (entry-point group {BUILTIN_GROUP!r})"])
     loaded = points[0].load()
-    return Course("GradeGrad demo course", loaded if isinstance(loaded, Catalogue) else Catalogue(loaded))
+    exercises = loaded if isinstance(loaded, Catalogue) else Catalogue(loaded)
+    return Course("GradeGrad demo course", exercises, assignments=one_per_exercise(exercises))
 
 
 def current_course() -> Course:
@@ -109,9 +132,11 @@ def read_course(folder: Path) -> Course:
                             "(a built-in exercise of that name is included by course.toml)")
             continue
         exercises[exercise.name] = exercise
+    assignments = read_assignments(settings.get("assignments", []), exercises, problems)
     if problems:
         raise CourseError(folder, problems)
-    return Course(str(settings.get("title", folder.name)), exercises, folder)
+    return Course(str(settings.get("title", folder.name)), exercises, folder,
+                  assignments or one_per_exercise(exercises))
 
 
 def read_settings(path: Path, problems: list[str]) -> dict[str, object]:

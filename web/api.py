@@ -13,6 +13,7 @@ from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
 from web.errors import error_response
 from web.json_body import json_object, string_field
+from web.late import Deadlines
 from web.limits import Refused
 from web.models import utcnow
 from web.openapi import openapi_document
@@ -75,8 +76,10 @@ def revoke_token() -> Any:
 @bp.get("/exercises")
 def exercises() -> Response:
     rows = [row for row in publish_catalogue(get_session()) if row.visible or g.api_user.is_instructor]
+    deadlines = Deadlines.load(get_session(), g.api_user.id)  # due_at: this user's, an extension included
     return jsonify([{"name": row.name, "title": exercise_of(row).title, "signature": exercise_of(row).signature,
-                     "opens_at": iso(row.opens_at), "due_at": iso(row.due_at)} for row in rows])
+                     "opens_at": iso(row.opens_at), "due_at": iso(deadlines.policy(g.api_user.id, row).due)}
+                    for row in rows])
 
 
 @bp.post("/submissions")
@@ -128,7 +131,8 @@ def submission_status(submission_id: int) -> Any:
 
 @bp.get("/submissions")
 def own_history() -> Response:
-    return jsonify([result_dict(s, g.api_user) for s in history(get_session(), g.api_user)])
+    deadlines = Deadlines.load(get_session(), g.api_user.id)
+    return jsonify([result_dict(s, g.api_user, deadlines) for s in history(get_session(), g.api_user)])
 
 
 def submission_payload() -> tuple[str, str, bytes]:

@@ -1,5 +1,5 @@
-"""Admin commands: ``gradegrad db upgrade``, ``create-user``, ``reset-password``, ``deactivate``, ``import-roster``
-and ``serve``."""
+"""Admin commands: ``gradegrad db upgrade``, ``create-user``, ``reset-password``, ``deactivate``, ``import-roster``,
+``extend`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -118,6 +118,31 @@ def import_roster(path: Path) -> None:
             raise click.ClickException(str(exc)) from None
     for line in lines:
         click.echo(f"{line.username},{line.role},{line.password or '(already existed, unchanged)'}")
+
+
+@click.command("extend")
+@click.argument("username")
+@click.argument("assignment")
+@click.option("--until", required=True, metavar="DATETIME",
+              help="The new due date, ISO 8601 (2026-12-12T23:59Z; without a time zone: UTC).")
+@course_option
+def extend(username: str, assignment: str, until: str) -> None:
+    """Give one student a new due date on one assignment; the late penalty then counts from it."""
+    from web import create_app
+    from web.db import session_factory, session_scope
+    from web.extensions import grant_extension, parse_until
+
+    load_course()
+    app = create_app()
+    try:
+        with session_scope(session_factory(app)) as session:
+            extension = grant_extension(session, username, assignment, parse_until(until))
+            click.echo(f"{username} has until {extension.due_at:%Y-%m-%d %H:%M} UTC on {assignment}")
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        app.extensions["db_engine"].dispose()
+        app.extensions["celery"].close()
 
 
 @click.command("serve")

@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 
 class LoginForm(FlaskForm):
@@ -43,6 +43,15 @@ class SettingsForm(FlaskForm):
     per_hour = IntegerField("Submissions per hour (empty: no limit)", validators=[
         Optional(), NumberRange(1, message="Submissions per hour must be at least 1, or empty for no limit")])
     show_hidden_results = BooleanField("Show students the verdict of each hidden case")
+
+
+class ExtensionForm(FlaskForm):
+    """A new due date for one student on one assignment (web/extensions.py checks the names)."""
+
+    username = StringField("Student", validators=[DataRequired("Name the student")])
+    assignment = StringField("Assignment", validators=[DataRequired("Name the assignment")])
+    until = DateTimeLocalField("New due date (UTC)", format="%Y-%m-%dT%H:%M",
+                               validators=[InputRequired("Give the new due date")])
 
 
 class RosterForm(FlaskForm):

@@ -8,11 +8,14 @@ from flask import Blueprint, Response, abort, flash, make_response, redirect, re
 from flask_login import current_user
 from sqlalchemy import select
 
+from grader.course import current_course
 from web.auth import instructor_required, reset_password, set_active
 from web.catalogue import exercise_of, find_published, publish_catalogue
 from web.db import get_session
+from web.extensions import extensions, grant_extension
 from web.failures import unnamed_failures
-from web.forms import ActionForm, RosterForm, SettingsForm
+from web.forms import ActionForm, ExtensionForm, RosterForm, SettingsForm
+from web.gradebook import gradebook_csv
 from web.models import CourseExercise, User
 from web.paging import page_number, page_url
 from web.plots import score_histogram, submissions_over_time
@@ -20,7 +23,7 @@ from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.results import result_dict
 from web.roster import import_roster
 from web.settings_form import apply_settings, settings_form
-from web.stats import best_scores, exercise_stats, gradebook_csv, student_record, students
+from web.stats import best_scores, exercise_stats, student_record, students
 from web.submission_lists import STATUSES, read_filter, submissions_page
 from web.submissions import visible_submission
 
@@ -41,7 +44,9 @@ def dashboard() -> str:
     exercises, shown = publish_catalogue(session), read_filter(get_session(), request.args)
     return render_template("instructor/dashboard.html", exercises=exercises, students=students(session),
                            best=best_scores(session), stats=[exercise_stats(session, e) for e in exercises],
-                           shown=shown, recent=submissions_page(session, shown, page_number(request.args)))
+                           shown=shown, recent=submissions_page(session, shown, page_number(request.args)),
+                           extension_form=ExtensionForm(), extensions=extensions(session),
+                           assignments=current_course().assignments)
 
 
 @bp.get("/students/<username>")
@@ -122,11 +127,31 @@ def regrade(submission_id: int) -> Any:
     return redirect(url_for("instructor.submission", submission_id=submission_id))
 
 
-@bp.get("/gradebook.csv")
+@bp.get("/gradebook.csv", defaults={"layout": "gradegrad"})
+@bp.get("/gradebook-<any(canvas, moodle):layout>.csv")
 @instructor_required
-def gradebook() -> Response:
-    return Response(gradebook_csv(get_session()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=gradebook.csv"})
+def gradebook(layout: str) -> Response:
+    """The gradebook in points: GradeGrad's own columns, or the layout Canvas or Moodle imports."""
+    name = "gradebook.csv" if layout == "gradegrad" else f"gradebook-{layout}.csv"
+    return Response(gradebook_csv(get_session(), layout), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.post("/extensions")
+@instructor_required
+def extend() -> Any:
+    """Give one student a new due date on one assignment (as `gradegrad extend` does)."""
+    form = ExtensionForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValueError("; ".join(error.rstrip(".") for errors in form.errors.values() for error in errors))
+        grant_extension(get_session(), form.username.data, form.assignment.data, form.until.data, current_user)
+    except ValueError as exc:  # the dashboard again, with what was typed
+        flash(f"No extension was given: {exc}.", "error")
+        return dashboard(), 400
+    get_session().commit()
+    flash(f"{form.username.data} has until {form.until.data:%Y-%m-%d %H:%M} UTC on {form.assignment.data}.", "info")
+    return redirect(url_for("instructor.dashboard") + "#extensions")
 
 
 @bp.route("/roster", methods=["GET", "POST"])

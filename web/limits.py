@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from web.late import Deadlines
 from web.models import IN_FLIGHT, CourseExercise, SampleCheck, Submission, User, table_of, utcnow
 from web.queue import LIVE
 
@@ -85,8 +86,9 @@ def check_open(session: Session, user: User, published: CourseExercise, now: dat
     now = now or utcnow()
     if published.opens_at and now < published.opens_at:
         raise Refused(403, f"{published.name} opens at {published.opens_at:%Y-%m-%d %H:%M} UTC")
-    if published.due_at and now > published.due_at and published.late_penalty_per_day is None:
-        raise Refused(403, f"{published.name} was due at {published.due_at:%Y-%m-%d %H:%M} UTC; "
+    policy = Deadlines.load(session, user.id).policy(user.id, published)
+    if policy.due and now > policy.due and policy.penalty_per_day is None:
+        raise Refused(403, f"{published.name} was due at {policy.due:%Y-%m-%d %H:%M} UTC; "
                            "late submissions are not accepted")
     # A write that changes nothing locks the student's row (PostgreSQL) or the database (SQLite) until commit,
     # so two requests at once cannot both count the last free place; a SELECT would lock nothing on SQLite.

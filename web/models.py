@@ -7,7 +7,21 @@ from enum import StrEnum
 from typing import Any, cast
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, text, true
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("student", "instructor")
@@ -134,6 +148,26 @@ class CourseExercise(Base):
 
     def __repr__(self) -> str:
         return f"<CourseExercise {self.id} {self.name!r}>"
+
+
+class Extension(Base):
+    """A new due date for one student on one assignment (course.toml's name for it), replacing the assignment's
+    or its exercises' due date for that student only; the late penalty then counts from it (web/late.py)."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (UniqueConstraint("user_id", "assignment", name="uq_extensions_user_assignment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    assignment: Mapped[str] = mapped_column(String(80))
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<Extension {self.id} of user {self.user_id} on {self.assignment!r} until {self.due_at}>"
 
 
 class Submission(Base):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.late import days_late, effective_score
+from web.late import Deadlines, deadlines_of
 from web.models import FINISHED, CaseResult, Submission, User
 
 
-def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
+def result_dict(submission: Submission, viewer: User, deadlines: Deadlines | None = None) -> dict[str, Any]:
     """The API's view of a submission: the grade --json fields once graded, plus id and status.
 
     What a student may see of the hidden cases is decided here, for every page and route:
@@ -21,10 +21,11 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
     hidden verdicts off a student sees neither the verdict of each hidden case nor the hints
     those verdicts gave (a public sample's hint stays). The seed, too, is for instructors only.
     """
+    deadlines = deadlines or deadlines_of(submission)  # a list passes its student's, read once
     data: dict[str, Any] = {
         "id": submission.id, "exercise": submission.exercise.name, "status": submission.status,
         "filename": submission.filename,
-        "created_at": submission.created_at.isoformat() + "Z", "days_late": days_late(submission),
+        "created_at": submission.created_at.isoformat() + "Z", "days_late": deadlines.days_late(submission),
         "notes": submission.notes or [],
     }
     if viewer.is_instructor:  # with the deployment's case key, the seed names the hidden cases
@@ -44,7 +45,7 @@ def result_dict(submission: Submission, viewer: User) -> dict[str, Any]:
         hints = list(dict.fromkeys(sample["hint"] for sample in samples if sample.get("hint")))
     shown = {case["name"]: case for case in public["cases"]} if public else {}
     data.update(score=submission.score, passed=bool(submission.passed), error=error,
-                effective_score=effective_score(submission), hints=hints, samples=samples,
+                effective_score=deadlines.effective_score(submission), hints=hints, samples=samples,
                 output=report.get("output") or "",
                 cases=[case_dict(case, verdicts_shown, shown.get(case.name)) for case in submission.cases])
     if viewer.is_instructor:

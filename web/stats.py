@@ -1,4 +1,4 @@
-"""The instructor's numbers: best scores per student and exercise, pass rates, mistakes, the gradebook."""
+"""The instructor's numbers: best scores per student and exercise, pass rates, mistakes."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from web.catalogue import publish_catalogue
-from web.late import effective_score
+from web.late import Deadlines
 from web.models import FINISHED, CaseResult, CourseExercise, Submission, User
-from web.spreadsheet import csv_text
 
 
 @dataclass
@@ -30,11 +28,12 @@ def students(session: Session) -> list[User]:
 def best_scores(session: Session, user: User | None = None) -> dict[tuple[int, int], Best]:
     """(user id, exercise id) -> the best graded submission, by effective score; of every student or of ``user``."""
     best: dict[tuple[int, int], Best] = {}
+    deadlines = Deadlines.load(session)
     query = select(Submission).where(Submission.status.in_(FINISHED))
     if user is not None:
         query = query.where(Submission.user_id == user.id)
     for submission in session.scalars(query):
-        score = effective_score(submission) or 0.0
+        score = deadlines.effective_score(submission) or 0.0
         key = (submission.user_id, submission.exercise_id)
         if key not in best or score > best[key].score:
             best[key] = Best(score, bool(submission.passed), submission.id)
@@ -69,17 +68,6 @@ def exercise_stats(session: Session, published: CourseExercise) -> ExerciseStats
         [s.score or 0.0 for s in graded], [s.created_at for s in rows],
         [(name, n) for name, n in mistakes if name is not None],
     )
-
-
-def gradebook_csv(session: Session) -> str:
-    """One row per student, one column per exercise: the best score with the late policy applied."""
-    exercises = publish_catalogue(session)
-    best = best_scores(session)
-    rows: list[list[object]] = [["username", *(e.name for e in exercises), "total"]]
-    for user in students(session):
-        scores = [best[(user.id, e.id)].score if (user.id, e.id) in best else 0.0 for e in exercises]
-        rows.append([user.username, *(f"{s:.4f}" for s in scores), f"{sum(scores):.4f}"])
-    return csv_text(rows)
 
 
 @dataclass

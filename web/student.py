@@ -15,10 +15,11 @@ from web.catalogue import exercise_of, find_published
 from web.checks import check_dict, start_check, visible_check
 from web.db import get_session
 from web.forms import ActionForm, LoginForm, SubmitForm
+from web.late import Deadlines
 from web.limits import Refused, quota
 from web.mathtext import render_statement
 from web.models import CourseExercise
-from web.progress import exercise_rows
+from web.progress import assignment_groups
 from web.result_page import register as register_result_page
 from web.results import result_dict
 from web.submissions import history, submit, visible_submission
@@ -63,7 +64,7 @@ def logout() -> Any:
 @bp.get("/")
 @login_required
 def index() -> str:
-    return render_template("student/index.html", rows=exercise_rows(get_session(), current_user))
+    return render_template("student/index.html", groups=assignment_groups(get_session(), current_user))
 
 
 @bp.get("/exercises/<name>")
@@ -126,7 +127,8 @@ def exercise_page(name: str, form: SubmitForm) -> str:
                            statement=render_statement(exercise.statement), available=available_sentence(),
                            samples=[(case.name, {k: to_plain(v) for k, v in case.inputs.items()})
                                     for case in exercise.public_cases],
-                           quota=quota(get_session(), current_user, published))
+                           quota=quota(get_session(), current_user, published),
+                           policy=Deadlines.load(get_session(), current_user.id).policy(current_user.id, published))
 
 
 @bp.get("/checks/<int:check_id>")

@@ -122,7 +122,7 @@ def test_a_broken_course_reports_every_problem_with_its_file_and_line(tmp_path):
         read_course(tmp_path)
     assert refused.value.problems == [
         "course.toml: 'title' has the wrong type (int)",
-        "course.toml: unknown setting 'colour' (known: title, builtin)",
+        "course.toml: unknown setting 'colour' (known: title, builtin, assignments)",
         "course.toml: 'builtin' names 'nope', which is not a built-in exercise (built-in: "
         + ", ".join(builtin_course().exercises) + ")",
         "Upper/: an exercise's folder is named in lower case letters, digits and _, starting with a letter, "

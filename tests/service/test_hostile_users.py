@@ -28,7 +28,8 @@ def routes(app, prefix=""):
 def fill(rule, victims_submission, victims_check):
     """The rule's URL aimed at the victim's work; a new kind of argument must be taught here, or this fails."""
     values = {"submission_id": victims_submission.id, "check_id": victims_check.id, "name": "mse_grad",
-              "plot": "histogram", "username": victims_submission.user.username, "change": "deactivate"}
+              "plot": "histogram", "username": victims_submission.user.username, "change": "deactivate",
+              "layout": "canvas", **(rule.defaults or {})}
     unknown = set(rule.arguments) - values.keys()
     assert not unknown, f"{rule.rule}: teach this test what to put in {unknown}"
     return rule.endpoint, {key: values[key] for key in rule.arguments}
