@@ -4,6 +4,7 @@ once rather than at the next poll, which these tests put an hour away."""
 from __future__ import annotations
 
 import socket
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -89,6 +90,7 @@ def test_acknowledging_frees_a_full_consumer_to_take_the_next_message_at_once(co
 def test_a_dead_consumers_doorbell_is_removed_by_the_next_send(tmp_path):
     folder = tmp_path / "broker.sqlite3-wake"
     live, dead = Doorbell(folder), Doorbell(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # in the instance folder: its owner's alone
     dead.socket.close()  # as if its process were killed: the file stays, nobody reads it
     wake_all(folder)
     assert sorted(path.name for path in folder.iterdir()) == [live.name]
