@@ -319,12 +319,14 @@ def percentile(values: list[float], q: float) -> float:
 
 class Service:
     """`gradegrad serve` on a fresh database (a new PostgreSQL database with Redis, or the embedded SQLite), plus
-    ``extra_workers`` live workers, and a benchmark's client of it."""
+    ``extra_workers`` live workers, and a benchmark's client of it; ``settings`` are GRADEGRAD_* variables of its
+    processes."""
 
-    def __init__(self, backend: str, folder: Path, concurrency: int, extra_workers: int = 0) -> None:
+    def __init__(self, backend: str, folder: Path, concurrency: int, extra_workers: int = 0,
+                 settings: dict[str, str] | None = None) -> None:
         # The benchmarks' students post their whole share at once, which the in-flight limit would turn away.
         env = {**os.environ, "GRADEGRAD_SECRET_KEY": "bench", "GRADEGRAD_BEAT_SCHEDULE": str(folder / "beat"),
-               "GRADEGRAD_MAX_IN_FLIGHT": "1000"}
+               "GRADEGRAD_MAX_IN_FLIGHT": "1000", **(settings or {})}
         self.database = None
         self.config: dict[str, Any] = {}
         if backend == "redis":

@@ -65,9 +65,11 @@ def default_config(instance: Path) -> dict[str, Any]:
     return {
         "DATABASE_URL": f"sqlite:///{instance / 'gradegrad.sqlite3'}",
         "BROKER_URL": f"sqla+sqlite:///{instance / 'broker.sqlite3'}",
-        # kombu's SQLAlchemy transport polls once a second by default. 50 ms adds 25 ms to a grading
-        # on average and costs an idle worker about 5 % of a core (20 ms: about 10 %).
-        "BROKER_POLL_SECONDS": 0.05,
+        # How often a worker reads an idle SQL broker's tables. On SQLite a sender wakes the workers at once
+        # (web/woken_broker.py), so this only bounds the wait for a wake-up that never came, and the fewer
+        # reads, the less an idle worker costs. kombu's own transport (another SQL database) waits this long
+        # for every task that arrives while it is idle: set it lower there.
+        "BROKER_POLL_SECONDS": 1.0,
         "TASK_SOFT_TIME_LIMIT": 60,
         "TASK_TIME_LIMIT": 90,
         "MAX_GRADING_ATTEMPTS": 3,

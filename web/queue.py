@@ -32,7 +32,7 @@ def celery_init_app(app: Flask) -> Celery:
 
 def celery_config(config: dict[str, Any]) -> dict[str, Any]:
     settings = {
-        "broker_url": config["BROKER_URL"],
+        **broker_settings(config["BROKER_URL"]),
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,  # results live in the database, not in a result backend
         "task_serializer": "json",
@@ -55,9 +55,18 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
     return settings
 
 
+def broker_settings(url: str) -> dict[str, str]:
+    """The broker's URL, and for SQLite through kombu's SQLAlchemy transport (``sqla+sqlite:``) the transport
+    whose workers are woken when a message is sent (web/woken_broker.py). CELERY's ``broker_transport`` can
+    choose kombu's own again: it then polls every BROKER_POLL_SECONDS."""
+    if url.startswith("sqla+sqlite:"):
+        return {"broker_url": url.removeprefix("sqla+"), "broker_transport": "web.woken_broker:Transport"}
+    return {"broker_url": url}
+
+
 def use_sqlalchemy_polling(seconds: float) -> None:
-    """Set kombu's SQLAlchemy transport poll interval on the class: as a transport option it reaches
-    create_engine() and raises TypeError."""
+    """Set kombu's SQLAlchemy transport poll interval on the class (the woken transport inherits it): as a
+    transport option it reaches create_engine() and raises TypeError."""
     from kombu.transport import sqlalchemy
 
     sqlalchemy.Transport.polling_interval = seconds

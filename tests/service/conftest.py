@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from bench.stack import (
     tail,
 )
 from tests.openapi_contract import check_answer
+from tests.service.axe import AXE, assert_accessible
 from web import create_app
 from web.auth import create_user, issue_token
 from web.catalogue import publish_catalogue
@@ -339,6 +341,14 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def accessible() -> Callable[[Any], None]:
+    """``accessible(page)`` fails with every serious or critical axe-core violation of the page as it stands."""
+    if not AXE.exists():
+        unavailable(f"no {AXE}: run npm ci in web/frontend (make test does)")
+    return partial(assert_accessible, axe_source=AXE.read_text())
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from exercises import EXERCISES
 
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
@@ -42,27 +44,33 @@ def submit_from_the_editor(page, source):
     page.wait_for_selector("#verdict", timeout=30_000)  # the page reloads itself once graded
 
 
-def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, embedded_service, screenshots):
+def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, embedded_service, screenshots,
+                                                                    accessible):
     student = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False)
     page = sign_in(student, embedded_service, "grace")
     assert "Gradient of the mean squared error" in page.inner_text("main")
+    accessible(page, scripts=False)
 
     page.goto(f"{embedded_service.url}/exercises/mse_grad")
+    accessible(page, scripts=False)
     assert page.is_hidden("#send-choice") and page.is_visible("text=Write your code or upload a file, not both")
     page.fill("textarea[name=source]", WRONG)
     page.click("#check-button")  # without JavaScript: the check's own page, which refreshes itself until done
     page.wait_for_selector("#check-result[data-status=graded]", timeout=30_000)
     assert "got      dy_hat = [-1.0, 0.0, 2.0]" in page.inner_text("#check-result")
+    accessible(page, scripts=False)
     page.click("#back-to-code")
     assert page.input_value("textarea[name=source]") == WRONG
     submit_from_the_editor(page, WRONG)
     assert "Not yet" in page.inner_text("#verdict")
     assert "keep the factor 1/n" in page.inner_text("#diagnosis")  # the one hint, under the verdict
+    accessible(page, scripts=False)
 
     page.click("#resubmit")
     assert page.input_value("textarea[name=source]") == WRONG
     submit_from_the_editor(page, RIGHT)
     assert "Passed: score 100%" in page.inner_text("#verdict")
+    accessible(page, scripts=False)
     page.screenshot(path=str(screenshots / "student-result.png"), full_page=True)
     student.close()
 
@@ -72,6 +80,7 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     assert "100%" in grace_row.inner_text()
     recent = [row.inner_text() for row in page.locator("#recent tbody tr", has_text="grace").all()]
     assert any("100%" in row for row in recent) and any("10%" in row or "0%" in row for row in recent)
+    accessible(page)
     page.screenshot(path=str(screenshots / "instructor-dashboard.png"), full_page=True)
 
     with page.expect_download() as download:
@@ -84,12 +93,13 @@ def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, em
     widths = page.eval_on_selector_all(".plots img", "images => images.map(i => i.naturalWidth)")
     assert len(widths) == 2 and all(width > 0 for width in widths), "the SVG plots did not load"
     assert "missing 1/n" in page.inner_text("#mistakes")
+    accessible(page)
     page.screenshot(path=str(screenshots / "instructor-exercise.png"), full_page=True)
     instructor.close()
 
 
 def test_a_student_writes_in_the_editor_keeps_the_draft_checks_the_samples_and_submits(
-        browser, embedded_service, screenshots):
+        browser, embedded_service, screenshots, accessible):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = sign_in(context, embedded_service, "ada")
     refused = []  # what the pages' CSP refused: an inline script, a style without the page's nonce, another origin
@@ -98,6 +108,7 @@ def test_a_student_writes_in_the_editor_keeps_the_draft_checks_the_samples_and_s
     assert page.is_hidden("textarea[name=source]") and page.is_visible("text=Write here")
     assert "press Esc, then Tab" in page.inner_text("#editor-help")
     assert page.get_attribute(".cm-content", "aria-labelledby") == "source-label"
+    accessible(page)
 
     page.click(".cm-content")
     page.keyboard.type("import numpy as np\n\ndef mse_grad(y_hat, y):\n")  # Enter indents the body by itself
@@ -122,6 +133,7 @@ def test_a_student_writes_in_the_editor_keeps_the_draft_checks_the_samples_and_s
     assert "✗ Public sample “three points”" in shown
     assert "expected dy_hat = [-0.333333, 0.0, 0.666667]" in shown  # six significant digits
     assert "got      dy_hat = [-1.0, 0.0, 2.0]" in shown
+    accessible(page)
     page.screenshot(path=str(screenshots / "student-editor-check.png"), full_page=True)
 
     page.click(".cm-content")
@@ -133,11 +145,13 @@ def test_a_student_writes_in_the_editor_keeps_the_draft_checks_the_samples_and_s
     assert "Passed: score 100%" in page.inner_text("#verdict")
     history = embedded_service.api("GET", "/submissions", "ada").json()
     assert [row["status"] for row in history] == ["graded"], "the check was counted as a submission"
+    accessible(page)
     assert refused == []
     context.close()
 
 
-def test_a_student_who_chooses_upload_sends_the_file_and_not_the_editor(browser, embedded_service, tmp_path):
+def test_a_student_who_chooses_upload_sends_the_file_and_not_the_editor(browser, embedded_service, tmp_path,
+                                                                         accessible):
     context = browser.new_context()
     page = sign_in(context, embedded_service, "grace")
     page.goto(f"{embedded_service.url}/exercises/linreg_grad")
@@ -145,12 +159,14 @@ def test_a_student_who_chooses_upload_sends_the_file_and_not_the_editor(browser,
     paste_into_the_editor(page, "this draft is not sent")
     page.check("text=Upload a file")
     assert page.is_hidden(".cm-editor") and page.is_visible("input[type=file]")
+    accessible(page)
     upload = tmp_path / "answer.py"
     upload.write_text("def linreg_grad(a, b, x, y):\n    return 0\n")
     page.set_input_files("input[type=file]", str(upload))
     page.click("text=Submit for grading")
     page.wait_for_selector("#verdict", timeout=30_000)
     assert "answer.py" in page.inner_text("main")
+    accessible(page)
     context.close()
 
 
@@ -158,7 +174,7 @@ PHONE, DESKTOP = 390, 1280
 """Widths in CSS pixels: an iPhone 12 to 15's, and a laptop's."""
 
 
-def test_a_statements_math_is_drawn_in_the_math_font_served_here(browser, embedded_service):
+def test_a_statements_math_is_drawn_in_the_math_font_served_here(browser, embedded_service, accessible):
     context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
     page = sign_in(context, embedded_service, "ada")
     refused = []
@@ -172,13 +188,15 @@ def test_a_statements_math_is_drawn_in_the_math_font_served_here(browser, embedd
                 faces: faces.map(face => face.status)};
     }""")
     assert state == {"family": '"STIX Two Math", math', "faces": ["loaded"]} and refused == []
+    accessible(page)
     context.close()
 
 
-def test_buttons_use_the_pages_font(browser, embedded_service):
+def test_buttons_use_the_pages_font(browser, embedded_service, accessible):
     context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
     page = context.new_page()
     page.goto(f"{embedded_service.url}/login")
+    accessible(page)
     fonts = page.evaluate("""() => [document.body, document.querySelector("button[type=submit]")]
                                    .map(e => getComputedStyle(e).font)""")
     assert fonts[1] == fonts[0]
@@ -193,9 +211,10 @@ def test_a_not_started_badge_stays_on_one_line(browser, embedded_service):
     context.close()
 
 
-def test_every_page_fits_a_phone(browser, embedded_service, screenshots):
+def test_every_page_fits_a_phone_and_passes_axe(browser, embedded_service, screenshots, accessible):
     """At 390 px no page scrolls sideways (wide tables scroll in their own box, display math too) and the
-    navigation wraps between its links, never inside one; each page is photographed at 1280 and 390 px."""
+    navigation wraps between its links, never inside one; each page is photographed at 1280 and 390 px, and
+    audited by axe-core at 1280."""
     submission = embedded_service.api("POST", "/submissions", json={"exercise": "mse_grad", "source": WRONG}).json()
     embedded_service.wait_graded(submission["id"])
     pages = {
@@ -213,6 +232,7 @@ def test_every_page_fits_a_phone(browser, embedded_service, screenshots):
         for name, path in paths.items():
             page.set_viewport_size({"width": DESKTOP, "height": 900})
             page.goto(f"{embedded_service.url}{path}")
+            accessible(page)
             page.screenshot(path=str(screenshots / f"{name}-{DESKTOP}.png"), full_page=True)
             page.set_viewport_size({"width": PHONE, "height": 844})
             page.screenshot(path=str(screenshots / f"{name}-{PHONE}.png"), full_page=True)
@@ -224,3 +244,18 @@ def test_every_page_fits_a_phone(browser, embedded_service, screenshots):
             assert split == [], f"{name}: the navigation breaks inside {split}"
         context.close()
     assert too_wide == {}, f"pages wider than {PHONE} px: {too_wide}"
+
+
+def test_the_audit_names_a_serious_violation_its_page_and_element(browser, embedded_service, accessible):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{embedded_service.url}/login")
+    page.eval_on_selector("main", "main => main.insertAdjacentHTML('beforeend', "
+                                  "'<img id=\"unlabelled\" src=\"/static/favicon.svg\">')")
+    with pytest.raises(AssertionError) as failed:
+        accessible(page)
+    assert str(failed.value).splitlines()[:2] == [
+        "axe-core: serious or critical violations",
+        'critical image-alt on /login: #unlabelled <img id="unlabelled" src="/static/favicon.svg"> '
+        "(Images must have alternative text)"]
+    context.close()
