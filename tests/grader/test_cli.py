@@ -88,11 +88,12 @@ def test_exercises_json_lists_names_and_titles():
             "signature": "mse_grad(y_hat, y)"} in listed
 
 
-def test_text_report_shows_verdicts_and_hints(tmp_path):
+def test_text_report_leads_with_the_verdict_and_what_to_fix(tmp_path):
     path = tmp_path / "wrong.py"
     path.write_text("def mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n")
     out = gradegrad("grade", "mse_grad", path).stdout
-    assert "NOT YET" in out and "Hints" in out and "keep the factor 1/n" in out
+    assert out.startswith("mse_grad: NOT YET  score 10% (1/10 hidden cases)\n")
+    assert "What to fix" in out and "keep the factor 1/n" in out
 
 
 def test_gradescope_results_json(tmp_path):
