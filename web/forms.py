@@ -44,8 +44,7 @@ class SettingsForm(FlaskForm):
         Optional(), NumberRange(1, message="Submissions per hour must be at least 1, or empty for no limit")])
     show_hidden_results = BooleanField("Show students the verdict of each hidden case")
     hint_every = IntegerField("Unlock a hint after this many failed attempts (0: never)", validators=[
-        InputRequired("Say after how many failed attempts a hint unlocks (0: never)"),
-        NumberRange(0, message="Failed attempts per hint must be 0 or more")])
+        Optional(), NumberRange(0, message="Failed attempts per hint must be 0 or more")])
 
 
 class ExtensionForm(FlaskForm):
