@@ -98,8 +98,9 @@ def test_a_negative_number_of_failures_per_hint_is_refused_at_the_field(client, 
     assert '<span class="field-error">Failed attempts per hint must be 0 or more</span>' in field
 
 
-def test_an_exercise_without_hints_shows_no_hint_section(client, make_user, sign_in):
+def test_only_an_exercise_with_hints_shows_a_hint_section(client, make_user, sign_in):
     sign_in(make_user())
+    assert '<section id="hints">\n<h2>Hints</h2>' in client.get("/exercises/mse_grad").text
     assert 'id="hints"' not in client.get("/exercises/rnn_bptt").text
 
 
