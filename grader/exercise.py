@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,10 @@ class Exercise:
     # the feedback can then tell an answer computed from one sample alone.
     sample_inputs: tuple[str, ...] = ()
     cross_check: Callable[..., float] | None = None
+    # Progressive hints, gentlest first, which a student's failed attempts unlock one by one (web/hints.py);
+    # and a worked solution's source, shown to students only once their due date has passed.
+    hints: tuple[str, ...] = ()
+    solution: str | None = None
 
     def __post_init__(self) -> None:
         if self.returns == "value" and (self.wrt or self.gradient is not None or self.cross_check is None):
@@ -195,14 +200,40 @@ def read_statement(module_file: str) -> str:
     return (Path(module_file).parent / "statement.md").read_text(encoding="utf-8")
 
 
+HINT_HEADING = re.compile(r"^## .*$", re.MULTILINE)
+
+
+def read_hints(module_file: str) -> tuple[str, ...]:
+    """The hints of hints.md beside an exercise's module, one per ``## `` section, in order (none without
+    the file). Each hint is its section's Markdown without the heading."""
+    path = Path(module_file).parent / "hints.md"
+    if not path.exists():
+        return ()
+    before, *sections = HINT_HEADING.split(path.read_text(encoding="utf-8"))
+    if before.strip() or not sections:
+        raise ValueError(f"{path}: every hint is a section that starts with a '## ' heading")
+    hints = tuple(section.strip() for section in sections)
+    if not all(hints):
+        raise ValueError(f"{path}: hint {[bool(h) for h in hints].index(False) + 1} is empty")
+    return hints
+
+
+def read_solution(module_file: str) -> str | None:
+    """The source of solution.py beside an exercise's module, or None without one."""
+    path = Path(module_file).parent / "solution.py"
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
 def assemble(module_file: str, reference: ModuleType, cases: ModuleType, mistakes: ModuleType,
              **fields: Any) -> Exercise:
     """An exercise from the usual parts beside ``module_file``: statement.md, reference.py
     (loss, and gradient, or for an exercise asking for a value cross_check), cases.py
-    (PUBLIC_CASES, generate_cases, optionally SAMPLE_INPUTS) and mistakes.py (MISTAKES)."""
+    (PUBLIC_CASES, generate_cases, optionally SAMPLE_INPUTS) and mistakes.py (MISTAKES);
+    and if present hints.md (progressive hints) and solution.py (shown after the due date)."""
     answers_value = fields.get("returns") == "value"
     return Exercise(
         statement=read_statement(module_file), loss=reference.loss,
+        hints=read_hints(module_file), solution=read_solution(module_file),
         gradient=None if answers_value else reference.gradient,
         cross_check=reference.cross_check if answers_value else None,
         generate_cases=cases.generate_cases, public_cases=cases.PUBLIC_CASES, mistakes=mistakes.MISTAKES,

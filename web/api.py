@@ -20,6 +20,7 @@ from web.openapi import openapi_document
 from web.results import result_dict
 from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
+from web.unlocks import unlocked
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated, no cookies: CSRF cannot apply
@@ -80,6 +81,22 @@ def exercises() -> Response:
     return jsonify([{"name": row.name, "title": exercise_of(row).title, "signature": exercise_of(row).signature,
                      "opens_at": iso(row.opens_at), "due_at": iso(deadlines.policy(g.api_user.id, row).due)}
                     for row in rows])
+
+
+@bp.get("/exercises/<name>")
+def exercise(name: str) -> Any:
+    """One exercise for this user: its due date, the hints their failed attempts unlocked, and the solution
+    once their due date has passed (null before)."""
+    published = find_published(get_session(), name, g.api_user)
+    if published is None:
+        return unknown_exercise(name)
+    found = exercise_of(published)
+    offered = unlocked(get_session(), g.api_user, published, found)
+    return jsonify(name=published.name, title=found.title, signature=found.signature,
+                   opens_at=iso(published.opens_at),
+                   due_at=iso(Deadlines.load(get_session(), g.api_user.id).policy(g.api_user.id, published).due),
+                   hints=list(offered.hints), hints_total=offered.total, failed_attempts=offered.failed_attempts,
+                   next_hint_after=offered.next_after, solution=offered.solution)
 
 
 @bp.post("/submissions")

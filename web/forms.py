@@ -43,6 +43,8 @@ class SettingsForm(FlaskForm):
     per_hour = IntegerField("Submissions per hour (empty: no limit)", validators=[
         Optional(), NumberRange(1, message="Submissions per hour must be at least 1, or empty for no limit")])
     show_hidden_results = BooleanField("Show students the verdict of each hidden case")
+    hint_every = IntegerField("Unlock a hint after this many failed attempts (0: never)", validators=[
+        Optional(), NumberRange(0, message="Failed attempts per hint must be 0 or more")])
 
 
 class ExtensionForm(FlaskForm):

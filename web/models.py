@@ -131,7 +131,8 @@ class CourseExercise(Base):
     """A catalogue exercise as published in the course: when, how often, what students see.
 
     late_penalty_per_day: the fraction of the score lost per started day late; None refuses
-    late submissions. max_attempts and per_hour: None means no limit.
+    late submissions. max_attempts and per_hour: None means no limit. hint_every: a student's
+    failed graded attempts that unlock each next hint of the exercise (0: hints stay locked).
     """
 
     __tablename__ = "course_exercises"
@@ -145,6 +146,7 @@ class CourseExercise(Base):
     max_attempts: Mapped[int | None] = mapped_column(Integer)
     per_hour: Mapped[int | None] = mapped_column(Integer, default=30)
     show_hidden_results: Mapped[bool] = mapped_column(Boolean, default=True)
+    hint_every: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     def __repr__(self) -> str:
         return f"<CourseExercise {self.id} {self.name!r}>"

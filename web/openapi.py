@@ -42,6 +42,18 @@ SCHEMAS: dict[str, Any] = {
         "expires_at": {"type": "string", "description": "When the token stops working (UTC)"}}),
     "Exercise": strict(["name", "title", "signature", "opens_at", "due_at"], {
         "name": TEXT, "title": TEXT, "signature": TEXT, "opens_at": TIME, "due_at": TIME}),
+    "ExerciseDetail": strict(["name", "title", "signature", "opens_at", "due_at", "hints", "hints_total",
+                              "failed_attempts", "next_hint_after", "solution"], {
+        "name": TEXT, "title": TEXT, "signature": TEXT, "opens_at": TIME,
+        "due_at": {**TIME, "description": "ISO 8601, UTC: this user's due date, an extension included"},
+        "hints": {"type": "array", "items": TEXT,
+                  "description": "The hints this user's failed graded attempts unlocked, first first (Markdown)"},
+        "hints_total": {"type": "integer", "description": "How many hints the exercise has"},
+        "failed_attempts": {"type": "integer", "description": "This user's graded attempts that did not pass"},
+        "next_hint_after": {"type": ["integer", "null"], "description": "Failed attempts still needed to unlock "
+                            "the next hint; null when all are unlocked or hints never unlock"},
+        "solution": {"type": ["string", "null"], "description": "The worked solution's source, once this user's "
+                     "due date has passed (always for instructors); null before, or when there is none"}}),
     "Case": strict(["name", "passed", "message", "kind", "hint", "traceback"], {
         "name": TEXT, "passed": {"type": ["boolean", "null"],
                                  "description": "null when the instructor hides hidden cases' verdicts"},
@@ -116,6 +128,12 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "The published exercises",
                 "responses": {"200": response("The exercises", {"type": "array", "items": {
                     "$ref": "#/components/schemas/Exercise"}}), **errors(401)}}},
+            "/exercises/{name}": {"get": {
+                "summary": "One exercise: the hints your failed attempts unlocked, and its solution once you are "
+                           "past your due date",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": response("The exercise", {"$ref": "#/components/schemas/ExerciseDetail"}),
+                              **errors(401, 404)}}},
             "/submissions": {
                 "post": {
                     "summary": "Submit source (JSON) or a .py/.ipynb file (multipart) for grading",

@@ -1,4 +1,4 @@
-"""An exercise's course settings (dates, late policy, limits, visibility) to and from the form."""
+"""An exercise's course settings (dates, late policy, limits, visibility, hints) to and from the form."""
 
 from __future__ import annotations
 
@@ -20,3 +20,5 @@ def apply_settings(published: CourseExercise, form: SettingsForm) -> None:
     published.late_penalty_per_day = (form.late_penalty_per_day.data or 0.0) if form.accept_late.data else None
     published.max_attempts, published.per_hour = form.max_attempts.data, form.per_hour.data
     published.show_hidden_results = form.show_hidden_results.data
+    if form.hint_every.data is not None:  # a form from before the setting existed leaves it as it was
+        published.hint_every = form.hint_every.data

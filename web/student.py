@@ -24,6 +24,7 @@ from web.result_page import register as register_result_page
 from web.results import result_dict
 from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
+from web.unlocks import unlocked
 
 bp = Blueprint("student", __name__)
 register_result_page(bp)
@@ -128,6 +129,8 @@ def exercise_page(name: str, form: SubmitForm) -> str:
                            samples=[(case.name, {k: to_plain(v) for k, v in case.inputs.items()})
                                     for case in exercise.public_cases],
                            quota=quota(get_session(), current_user, published),
+                           unlocked=unlocked(get_session(), current_user, published, exercise),
+                           render_hint=render_statement,
                            policy=Deadlines.load(get_session(), current_user.id).policy(current_user.id, published))
 
 

@@ -69,12 +69,16 @@ def test_a_new_exercise_passes_check_exercises_as_written(tmp_path):
     made = gradegrad("new-exercise", "lse_grad", "--course", str(tmp_path))
     assert made.exit_code == 0, made.output
     assert sorted(p.name for p in (tmp_path / "lse_grad").iterdir()) == [
-        "__init__.py", "cases.py", "mistakes.py", "reference.py", "statement.md"]
+        "__init__.py", "cases.py", "hints.md", "mistakes.py", "reference.py", "statement.md"]
     checked = gradegrad("check-exercises", "--course", str(tmp_path))
     assert checked.exit_code == 0, checked.output
     assert "lse_grad" in checked.output and "1/1" in checked.output
     course = read_course(tmp_path)
     assert list(course.exercises) == ["lse_grad"] and "$$" in course.exercises["lse_grad"].statement
+    assert [hint.split("\n")[0] for hint in course.exercises["lse_grad"].hints] == [
+        "Write $L(z) = \\log S$ with $S = \\sum_j e^{z_j}$: only one term of $S$ depends on $z_i$.",
+        "The derivative of $\\log S$ is $\\frac{1}{S} \\cdot \\frac{\\partial S}{\\partial z_i}$. What is the",
+        "For large scores, subtract $\\max_j z_j$ from every score before `np.exp`: the result is the same."]
 
 
 def test_an_edited_exercise_grades_right_and_wrong_submissions(tmp_path):
