@@ -16,6 +16,7 @@ from gradegrad_client.display import visible
 from grader.course import current_course
 from web.instance import create_private_file, make_private_folder, prepare_sqlite_file
 from web.models import IN_FLIGHT
+from web.paging import page_url
 from web.strict_json import StrictJSONProvider
 
 
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json = StrictJSONProvider(app)
     app.jinja_env.finalize = shown_on_page
     app.jinja_env.globals["IN_FLIGHT"] = IN_FLIGHT
+    app.jinja_env.globals["page_url"] = page_url  # every list of submissions, the student's and the instructor's
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
     if not app.config.get("CASE_KEY"):

@@ -16,7 +16,8 @@ from web.json_body import json_object, string_field
 from web.late import Deadlines
 from web.limits import Refused
 from web.models import utcnow
-from web.openapi import openapi_document
+from web.openapi import HISTORY_PER_PAGE, openapi_document
+from web.paging import page_number, page_size
 from web.results import result_dict
 from web.submissions import history, submit, visible_submission
 from web.throttle import TooManyFailures, sign_in
@@ -148,8 +149,11 @@ def submission_status(submission_id: int) -> Any:
 
 @bp.get("/submissions")
 def own_history() -> Response:
+    """A page of one's own submissions, newest first: still a JSON list, the newest HISTORY_PER_PAGE by default."""
+    listed = history(get_session(), g.api_user, page_number(request.args),
+                     page_size(request.args, HISTORY_PER_PAGE, HISTORY_PER_PAGE))
     deadlines = Deadlines.load(get_session(), g.api_user.id)
-    return jsonify([result_dict(s, g.api_user, deadlines) for s in history(get_session(), g.api_user)])
+    return jsonify([result_dict(s, g.api_user, deadlines) for s in listed.items])
 
 
 def submission_payload() -> tuple[str, str, bytes]:

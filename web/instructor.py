@@ -17,7 +17,7 @@ from web.failures import unnamed_failures
 from web.forms import ActionForm, ExtensionForm, RosterForm, SettingsForm
 from web.gradebook import gradebook_csv
 from web.models import CourseExercise, User
-from web.paging import page_number, page_url
+from web.paging import page_number
 from web.plots import score_histogram, submissions_over_time
 from web.regrades import regrade_exercise, regrade_submission, regrades_of
 from web.results import result_dict
@@ -29,7 +29,6 @@ from web.submissions import visible_submission
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 SVG = "image/svg+xml"
-bp.add_app_template_global(page_url)
 
 
 @bp.context_processor

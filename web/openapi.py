@@ -7,6 +7,7 @@ from typing import Any
 from web.models import Status
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+HISTORY_PER_PAGE = 200  # GET /submissions: the page size when none is asked for, and the largest one may ask for
 
 
 def response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -139,9 +140,18 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Submit source (JSON) or a .py/.ipynb file (multipart) for grading",
                     "requestBody": {"required": True, "content": submission_body},
                     "responses": {"202": response("Queued", submission), **errors(400, 401, 403, 404, 413, 429, 503)}},
-                "get": {"summary": "Your own submissions, newest first",
+                "get": {"summary": f"Your own submissions, newest first, a page at a time: the newest "
+                                   f"{HISTORY_PER_PAGE} unless a page is asked for. Past the last page: 404",
+                        "parameters": [
+                            {"name": "page", "in": "query", "required": False,
+                             "description": "Which page, from 1 (the newest)",
+                             "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                            {"name": "per_page", "in": "query", "required": False,
+                             "description": "Submissions a page",
+                             "schema": {"type": "integer", "minimum": 1, "maximum": HISTORY_PER_PAGE,
+                                        "default": HISTORY_PER_PAGE}}],
                         "responses": {"200": response("Your history", {"type": "array", "items": submission}),
-                                      **errors(401)}}},
+                                      **errors(400, 401, 404)}}},
             "/checks": {"post": {
                 "summary": "Check source (JSON) or a .py/.ipynb file (multipart) against the public samples alone: "
                            "no attempt is spent and nothing is graded or listed in your history. Limited to "

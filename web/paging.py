@@ -50,6 +50,14 @@ def page_number(args: Mapping[str, str]) -> int:
     return int(text)
 
 
+def page_size(args: Mapping[str, str], default: int, most: int) -> int:
+    """The ``per_page`` argument of a request (``default`` when absent); 400 for one outside 1 to ``most``."""
+    text = args.get("per_page", str(default))
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= most):
+        abort(400, f"The per_page must be a whole number from 1 to {most}, not '{text[:40]}'.")
+    return int(text)
+
+
 def paginate(session: Session, query: Select[Any], number: int, size: int = PAGE_SIZE) -> Page[Any]:
     """Page ``number`` of the rows of ``query`` (which must be ordered); 404 past the last page."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0

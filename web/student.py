@@ -19,6 +19,7 @@ from web.late import Deadlines
 from web.limits import Refused, quota
 from web.mathtext import render_statement
 from web.models import CourseExercise
+from web.paging import page_number
 from web.progress import assignment_groups
 from web.result_page import register as register_result_page
 from web.results import result_dict
@@ -166,7 +167,8 @@ def result_status(submission_id: int) -> Any:
 @bp.get("/submissions")
 @login_required
 def submissions() -> str:
-    return render_template("student/history.html", submissions=history(get_session(), current_user))
+    return render_template("student/history.html",
+                           submissions=history(get_session(), current_user, page_number(request.args)))
 
 
 @bp.app_context_processor

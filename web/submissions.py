@@ -9,13 +9,14 @@ import secrets
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from gradegrad_client.strict_json import strict_value
 from grader.definitions import Program
 from grader.submission import SubmissionError, read_submission
 from web.limits import Refused, check_open
 from web.models import CourseExercise, Status, Submission, User
+from web.paging import PAGE_SIZE, Page, paginate
 from web.queue import LIVE, new_task_id, send_grading
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ def visible_submission(session: Session, user: User, submission_id: int) -> Subm
     return submission
 
 
-def history(session: Session, user: User, limit: int = 200) -> list[Submission]:
-    return list(session.scalars(select(Submission).where(Submission.user_id == user.id)
-                                .order_by(Submission.id.desc()).limit(limit)))
+def history(session: Session, user: User, number: int, size: int = PAGE_SIZE) -> Page[Submission]:
+    """Page ``number`` of ``user``'s own submissions, newest first, with their exercises."""
+    return paginate(session, select(Submission).where(Submission.user_id == user.id)
+                    .order_by(Submission.id.desc()).options(selectinload(Submission.exercise)), number, size)

@@ -1,6 +1,8 @@
 """In headless Chromium: a student fixes mse_grad with the hint's help (without JavaScript: the plain form works);
 the instructor sees it and takes the CSV. Another student writes in the editor, keeps a draft, checks against the
-public samples and submits. Every page fits a phone's width.
+public samples and submits. A third uploads a homework notebook with plots and reads what was not run; the
+instructor then gives an extension, takes the gradebook in points and for Canvas, and opens her page. Every page
+fits a phone's width.
 
 Screenshots of the student's result page, the editor and the dashboard, and of every page at 1280 and 390 px wide,
 are saved under artifacts/screenshots/.
@@ -10,14 +12,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 from exercises import EXERCISES
+from tests.service.conftest import GRADING_SECONDS
 
 WRONG = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y)\n"
 RIGHT = "import numpy as np\n\ndef mse_grad(y_hat, y):\n    return 2 * (y_hat - y) / y.size\n"
+
+
+PHONE, DESKTOP = 390, 1280
+"""Widths in CSS pixels: an iPhone 12 to 15's, and a laptop's."""
 
 
 def sign_in(context, service, username):
@@ -42,6 +50,22 @@ def submit_from_the_editor(page, source):
     page.fill("textarea[name=source]", source)
     page.click("text=Submit for grading")
     page.wait_for_selector("#verdict", timeout=30_000)  # the page reloads itself once graded
+
+
+def at_both_widths(page, name, screenshots, accessible):
+    """Audit the page as it stands at 1280 px, photograph it at 1280 and 390 px as ``name``, check that its
+    navigation wraps between its links, never inside one, and give its width at 390 px (back at 1280 after)."""
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    accessible(page)
+    page.screenshot(path=str(screenshots / f"{name}-{DESKTOP}.png"), full_page=True)
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.screenshot(path=str(screenshots / f"{name}-{PHONE}.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    split = page.eval_on_selector_all("header nav > *", "items => items.filter(i => "
+                                      "i.getClientRects().length > 1).map(i => i.textContent.trim())")
+    assert split == [], f"{name}: the navigation breaks inside {split}"
+    page.set_viewport_size({"width": DESKTOP, "height": 900})
+    return width
 
 
 def test_a_student_fixes_a_wrong_gradient_and_the_instructor_sees_it(browser, embedded_service, screenshots,
@@ -170,8 +194,100 @@ def test_a_student_who_chooses_upload_sends_the_file_and_not_the_editor(browser,
     context.close()
 
 
-PHONE, DESKTOP = 390, 1280
-"""Widths in CSS pixels: an iPhone 12 to 15's, and a laptop's."""
+HOMEWORK_CELLS = [
+    ("markdown", "# Homework 1: the gradient of the mean squared error"),
+    ("code", "import numpy as np\nimport matplotlib.pyplot as plt"),
+    ("code", RIGHT.split("\n\n", 1)[1]),
+    ("code", "x = np.linspace(-2, 2, 50)\nplt.plot(x, [mse_grad(np.array([v]), np.zeros(1))[0] for v in x])\n"
+             "plt.title('dL/dy_hat')\nplt.show()"),
+    ("code", "w, losses = np.zeros(3), []\nfor step in range(100):\n    w -= 0.1 * mse_grad(w, np.ones(3))\n"
+             "    losses.append(float(np.mean((w - 1) ** 2)))"),
+    ("code", "plt.semilogy(losses)\nplt.xlabel('step')"),
+    # The student's own check, wrong by the 1/n: it would fail if it ran.
+    ("code", "assert np.allclose(mse_grad(np.ones(2), np.zeros(2)), [2.0, 2.0]), 'my own check'"),
+]
+HOMEWORK_NOTES = [
+    "cell 2, line 2: skipped, `import matplotlib.pyplot` is not available at grading time",
+    "cell 4, line 1: skipped, `x` is not used by `mse_grad`",
+    "cell 4, line 2: skipped, it calls plt.plot",
+    "cell 4, line 3: skipped, it calls plt.title",
+    "cell 4, line 4: skipped, it calls plt.show",
+    "cell 5, line 1: skipped, `w` is not used by `mse_grad`",
+    "cell 5, lines 2-4: skipped, it is a loop (it calls mse_grad)",
+    "cell 6, line 1: skipped, it calls plt.semilogy",
+    "cell 6, line 2: skipped, it calls plt.xlabel",
+    "cell 7: skipped, it is a self-check `assert`",
+]
+
+
+def homework_notebook(path):
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": kind, "metadata": {}, "source": source,
+         **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+        for kind, source in HOMEWORK_CELLS]}))
+    return path
+
+
+def download(page, selector):
+    """(file name, text) of the file a link on the page downloads."""
+    with page.expect_download() as started:
+        page.click(selector)
+    return started.value.suggested_filename, Path(started.value.path()).read_text()
+
+
+def test_a_notebook_with_plots_is_graded_on_its_function_and_the_instructor_extends_exports_and_looks(
+        browser, embedded_service, screenshots, accessible, tmp_path):
+    """Grace uploads her homework notebook (plots, a training loop, a self-check that would fail, and the right
+    mse_grad) and reads which cells were not run; the instructor gives her an extension from the dashboard, takes
+    the gradebook in points and in Canvas's layout, and opens her page. Every page of the walk fits a phone."""
+    too_wide = {}
+    student = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+    page = sign_in(student, embedded_service, "grace")
+    page.goto(f"{embedded_service.url}/exercises/mse_grad")
+    page.check("text=Upload a file")
+    page.set_input_files("input[type=file]", str(homework_notebook(tmp_path / "homework1.ipynb")))
+    too_wide["student-exercise-upload"] = at_both_widths(page, "student-exercise-upload", screenshots, accessible)
+    page.click("text=Submit for grading")
+    page.wait_for_selector("#verdict", timeout=GRADING_SECONDS * 1000)  # the page reloads itself once graded
+    assert "Passed: score 100%" in page.inner_text("#verdict")
+    assert page.inner_text(".notes h2") == "Not run when graded"
+    assert page.locator(".notes li.note").all_inner_texts() == HOMEWORK_NOTES
+    assert "(homework1.ipynb)" in page.inner_text("main")
+    too_wide["student-result-notebook"] = at_both_widths(page, "student-result-notebook", screenshots, accessible)
+    student.close()
+
+    instructor = browser.new_context(viewport={"width": DESKTOP, "height": 900}, accept_downloads=True)
+    page = sign_in(instructor, embedded_service, "prof")
+    page.fill("input[name=username]", "grace")
+    page.select_option("#assignment", "mse_grad")  # the built-in course: one assignment per exercise
+    page.fill("input[name=until]", "2030-06-30T12:00")
+    page.click("text=Give the extension")
+    page.wait_for_url("**/instructor/#extensions")
+    assert "grace has until 2030-06-30 12:00 UTC on mse_grad." in page.inner_text("main")
+    assert (page.locator("#extension-list tbody tr", has_text="grace").inner_text().split("\t")
+            == ["grace", "mse_grad", "2030-06-30 12:00 UTC"])
+    too_wide["instructor-dashboard-extension"] = at_both_widths(page, "instructor-dashboard-extension", screenshots,
+                                                                accessible)
+
+    name, text = download(page, "#gradebook")
+    grace = next(row for row in csv.DictReader(io.StringIO(text)) if row["username"] == "grace")
+    assert name == "gradebook.csv" and grace["mse_grad"] == "1.0"  # points: the built-in assignments are worth 1
+    assert float(grace["total"]) == sum(float(points) for column, points in grace.items()
+                                        if column not in ("username", "total") and points)
+    name, text = download(page, "#gradebook-canvas")
+    header, possible, *students = csv.reader(io.StringIO(text))
+    mse = next(n for n, column in enumerate(header) if column.endswith("(mse_grad)"))
+    grace = next(row for row in students if row[3] == "grace")
+    assert name == "gradebook-canvas.csv" and header[:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert (possible[0], possible[mse], grace[0], grace[mse]) == ("    Points Possible", "1.0", "grace", "1.0")
+
+    page.click("#matrix >> text=grace")
+    page.wait_for_url("**/instructor/students/grace")
+    mse_row = page.locator("#per-exercise tr", has_text="mse_grad").inner_text()
+    assert "100%" in mse_row
+    too_wide["instructor-student-grace"] = at_both_widths(page, "instructor-student-grace", screenshots, accessible)
+    instructor.close()
+    assert {name: width for name, width in too_wide.items() if width > PHONE} == {}, f"wider than {PHONE} px"
 
 
 def test_a_statements_math_is_drawn_in_the_math_font_served_here(browser, embedded_service, accessible):
@@ -230,18 +346,9 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, embedded_service, scree
         context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
         page = sign_in(context, embedded_service, user)
         for name, path in paths.items():
-            page.set_viewport_size({"width": DESKTOP, "height": 900})
             page.goto(f"{embedded_service.url}{path}")
-            accessible(page)
-            page.screenshot(path=str(screenshots / f"{name}-{DESKTOP}.png"), full_page=True)
-            page.set_viewport_size({"width": PHONE, "height": 844})
-            page.screenshot(path=str(screenshots / f"{name}-{PHONE}.png"), full_page=True)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE:
+            if (width := at_both_widths(page, name, screenshots, accessible)) > PHONE:
                 too_wide[name] = width
-            split = page.eval_on_selector_all("header nav > *", "items => items.filter(i => "
-                                              "i.getClientRects().length > 1).map(i => i.textContent.trim())")
-            assert split == [], f"{name}: the navigation breaks inside {split}"
         context.close()
     assert too_wide == {}, f"pages wider than {PHONE} px: {too_wide}"
 
