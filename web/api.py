@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from sqlalchemy.orm import Session
 
 from web.auth import AccountDeactivated, TokenRefused, csrf, issue_token, token_in_use
 from web.catalogue import exercise_of, find_published, publish_catalogue
@@ -15,7 +17,7 @@ from web.errors import error_response
 from web.json_body import json_object, string_field
 from web.late import Deadlines
 from web.limits import Refused
-from web.models import utcnow
+from web.models import CourseExercise, User, utcnow
 from web.openapi import HISTORY_PER_PAGE, openapi_document
 from web.paging import page_number, page_size
 from web.results import result_dict
@@ -24,6 +26,7 @@ from web.throttle import TooManyFailures, sign_in
 from web.unlocks import unlocked
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+T = TypeVar("T")
 csrf.exempt(bp)  # token-authenticated, no cookies: CSRF cannot apply
 PUBLIC = {"api.openapi", "api.create_token"}
 
@@ -100,31 +103,28 @@ def exercise(name: str) -> Any:
                    next_hint_after=offered.next_after, solution=offered.solution)
 
 
-@bp.post("/submissions")
-def create_submission() -> Any:
+def accept(start: Callable[[Session, User, CourseExercise, str, bytes], T], view: Callable[[T], Any]) -> Any:
+    """Start what the posted code is for (a submission or a check) and answer 202 with its view, or the refusal."""
     name, filename, data = submission_payload()
     published = find_published(get_session(), name, g.api_user) if name else None
     if published is None:
         return unknown_exercise(name)
     try:
-        submission = submit(get_session(), g.api_user, published, filename, data)
+        started = start(get_session(), g.api_user, published, filename, data)
     except Refused as exc:
         return error_response(exc.status, exc.message, exc.headers())
-    return jsonify(result_dict(submission, g.api_user)), 202
+    return jsonify(view(started)), 202
+
+
+@bp.post("/submissions")
+def create_submission() -> Any:
+    return accept(submit, lambda submission: result_dict(submission, g.api_user))
 
 
 @bp.post("/checks")
 def create_check() -> Any:
     """Check code against the public samples alone: no attempt, not in the history or the gradebook."""
-    name, filename, data = submission_payload()
-    published = find_published(get_session(), name, g.api_user) if name else None
-    if published is None:
-        return unknown_exercise(name)
-    try:
-        check = start_check(get_session(), g.api_user, published, filename, data)
-    except Refused as exc:
-        return error_response(exc.status, exc.message, exc.headers())
-    return jsonify(check_dict(check)), 202
+    return accept(start_check, check_dict)
 
 
 @bp.get("/checks/<int:check_id>")
