@@ -191,9 +191,7 @@ def check(exercise: str, path: Path, as_json: bool, timeout: float) -> None:
     """Check FILE (.py or .ipynb) against EXERCISE's public samples, showing expected and got for each: it spends
     no attempt and is not graded. Exit 0 if every sample passed, 1 if not."""
     config = load_config()
-    created = call("POST", "/checks", config, data={"exercise": exercise},
-                   files={"file": (path.name, path.read_bytes())})
-    result = wait_for(int(created["id"]), config, timeout, CHECKS)
+    result = wait_for(send(exercise, path.name, path.read_bytes(), config, CHECKS), config, timeout, CHECKS)
     if as_json:
         click.echo(strict_dumps(result))
     else:
@@ -201,9 +199,9 @@ def check(exercise: str, path: Path, as_json: bool, timeout: float) -> None:
     sys.exit(0 if result.get("passed") else 1)
 
 
-def send(exercise: str, filename: str, content: bytes, config: dict[str, str]) -> int:
-    """Upload a submission; its id."""
-    created = call("POST", "/submissions", config, data={"exercise": exercise}, files={"file": (filename, content)})
+def send(exercise: str, filename: str, content: bytes, config: dict[str, str], kind: str = SUBMISSIONS) -> int:
+    """Upload a submission (or, with ``kind`` CHECKS, a check); its id."""
+    created = call("POST", f"/{kind}", config, data={"exercise": exercise}, files={"file": (filename, content)})
     return int(created["id"])
 
 
