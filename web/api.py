@@ -95,10 +95,10 @@ def exercise(name: str) -> Any:
     if published is None:
         return unknown_exercise(name)
     found = exercise_of(published)
-    offered = unlocked(get_session(), g.api_user, published, found)
+    due = Deadlines.load(get_session(), g.api_user.id).policy(g.api_user.id, published).due
+    offered = unlocked(get_session(), g.api_user, published, found, due)
     return jsonify(name=published.name, title=found.title, signature=found.signature,
-                   opens_at=iso(published.opens_at),
-                   due_at=iso(Deadlines.load(get_session(), g.api_user.id).policy(g.api_user.id, published).due),
+                   opens_at=iso(published.opens_at), due_at=iso(due),
                    hints=list(offered.hints), hints_total=offered.total, failed_attempts=offered.failed_attempts,
                    next_hint_after=offered.next_after, solution=offered.solution)
 

@@ -125,14 +125,14 @@ def chosen_code(form: SubmitForm) -> tuple[str, bytes]:
 def exercise_page(name: str, form: SubmitForm) -> str:
     published = find_published(get_session(), name, current_user) or abort(404)
     exercise = exercise_of(published)
+    policy = Deadlines.load(get_session(), current_user.id).policy(current_user.id, published)
     return render_template("student/exercise.html", published=published, exercise=exercise, form=form,
                            statement=render_statement(exercise.statement), available=available_sentence(),
                            samples=[(case.name, {k: to_plain(v) for k, v in case.inputs.items()})
                                     for case in exercise.public_cases],
                            quota=quota(get_session(), current_user, published),
-                           unlocked=unlocked(get_session(), current_user, published, exercise),
-                           render_hint=render_statement,
-                           policy=Deadlines.load(get_session(), current_user.id).policy(current_user.id, published))
+                           unlocked=unlocked(get_session(), current_user, published, exercise, policy.due),
+                           render_hint=render_statement, policy=policy)
 
 
 @bp.get("/checks/<int:check_id>")

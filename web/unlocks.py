@@ -8,12 +8,12 @@ is the host's failure, not the student's, and unlocks nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.exercise import Exercise
-from web.late import Deadlines
 from web.models import CourseExercise, Status, Submission, User, utcnow
 
 
@@ -47,8 +47,10 @@ def failed_attempts(session: Session, user: User, published: CourseExercise) -> 
         Submission.status == Status.GRADED, Submission.passed.is_(False))) or 0
 
 
-def unlocked(session: Session, user: User, published: CourseExercise, exercise: Exercise) -> Unlocked:
-    """What ``user`` may see now of ``exercise``'s hints and solution."""
+def unlocked(session: Session, user: User, published: CourseExercise, exercise: Exercise, due: datetime | None
+             ) -> Unlocked:
+    """What ``user`` may see now of ``exercise``'s hints and solution; ``due``: their due date (their Policy's,
+    which the caller shows too)."""
     failed = failed_attempts(session, user, published)
     every, total = published.hint_every, len(exercise.hints)
     if user.is_instructor:
@@ -58,6 +60,5 @@ def unlocked(session: Session, user: User, published: CourseExercise, exercise: 
     else:
         count = min(total, failed // every)
         next_after = every * (count + 1) - failed if count < total else None
-    due = Deadlines.load(session, user.id).policy(user.id, published).due
     shown = user.is_instructor or (due is not None and utcnow() >= due)
     return Unlocked(exercise.hints[:count], total, failed, next_after, exercise.solution if shown else None)
