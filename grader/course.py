@@ -97,13 +97,14 @@ def builtin_course() -> Course:
 
 def current_course() -> Course:
     """This process's course: the folder named by ``GRADEGRAD_COURSE_DIR``, else the built-in course."""
-    folder = os.environ.get(COURSE_DIR_ENV)
-    return _loaded(Path(folder).expanduser().resolve() if folder else None)
+    return _loaded(os.environ.get(COURSE_DIR_ENV) or None)
 
 
 @cache
-def _loaded(folder: Path | None) -> Course:
-    return read_course(folder) if folder else builtin_course()
+def _loaded(folder: str | None) -> Course:
+    """Keyed by the variable as set: every page and grading asks for the course, and resolving the path
+    would cost file system calls each time."""
+    return read_course(Path(folder).expanduser().resolve()) if folder else builtin_course()
 
 
 def forget_loaded_courses() -> None:
